@@ -1,0 +1,49 @@
+"""Command line: ``python -m benchmarks corpus | run --size N | report``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from benchmarks.corpus import CACHE, SIZES, CorpusError, write_corpus
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run one benchmark command."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("corpus", help="Download the opinions and write the article files.")
+    c.add_argument("--cache", type=Path, default=CACHE)
+    r = sub.add_parser("run", help="Measure every engine on one corpus size.")
+    r.add_argument("--size", choices=SIZES, default="100")
+    r.add_argument("--engines", nargs="*", help="Only these engines (default: all available).")
+    r.add_argument("--phrases", type=int, default=500, help="Random phrases to score.")
+    r.add_argument("--repeats", type=int, default=3, help="Timed passes over the query set.")
+    r.add_argument("--cache", type=Path, default=CACHE)
+    r.add_argument("--keep-indexes", action="store_true", help="Leave the indexes in the cache.")
+    sub.add_parser("report", help="Write RESULTS.md and plot.png from results/*.json.")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "corpus":
+            folder = write_corpus(args.cache)
+            print(f"wrote {len(list((folder / 'articles').glob('*.txt')))} articles to {folder}")
+        elif args.command == "run":
+            from benchmarks.report import summary_lines
+            from benchmarks.run import run
+
+            result = run(args.size, args.engines, args.phrases, args.repeats, cache=args.cache,
+                         keep_indexes=args.keep_indexes)
+            print("\n".join(summary_lines(result)))
+        else:
+            from benchmarks.report import write_report
+
+            print(f"wrote {write_report()}")
+    except CorpusError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,261 @@
+"""Build and update the on-disk index from article files.
+
+Incremental: a file whose content hash is unchanged is skipped, a changed file
+replaces its article, a file that disappeared from an indexed folder removes
+its article. Atomic: Whoosh writes new segments and then renames a new table
+of contents into place in one step, so a crash leaves the previous index
+readable. A bad file is reported and skipped; the run goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+
+from indexer import settings
+from indexer.errors import IndexStateError, JiansuoError
+from indexer.glossary import mine_article
+from indexer.model import Article
+from indexer.passages import article_year, passages
+from indexer.schema import KIND_BOOST, make_schema
+
+ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+
+
+@dataclass
+class FileError:
+    path: str
+    message: str
+
+
+@dataclass
+class BuildReport:
+    """What an indexing run did; ``errors`` lists every file that was skipped."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FileError]]:
+    """Return the article files under ``paths`` (files as given, folders recursively)."""
+    files: list[Path] = []
+    errors: list[FileError] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(
+                sorted(f for f in p.rglob("*")
+                       if f.suffix.lower() in ARTICLE_SUFFIXES and f.is_file()
+                       and not any(part.startswith(".") for part in f.relative_to(p).parts))
+            )
+        elif p.exists():
+            files.append(p)
+        else:
+            errors.append(FileError(str(p), f"{p}: no such file or folder"))
+    return files, errors
+
+
+def open_or_create(index_dir: Path):
+    """Open the index in ``index_dir``, creating an empty one if there is none."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    if whoosh_index.exists_in(str(index_dir)):
+        try:
+            return whoosh_index.open_dir(str(index_dir))
+        except Exception as err:  # whoosh raises bare Exceptions on damage
+            raise IndexStateError(
+                f"{index_dir}: the index cannot be opened ({err}); delete the folder and index again"
+            ) from err
+    return whoosh_index.create_in(str(index_dir), make_schema())
+
+
+def _indexed_articles(ix) -> dict[str, dict]:
+    """Return ``{article id: {"path", "sha"}}`` for every indexed article."""
+    with ix.searcher() as s:
+        return {
+            f["article"]: {"path": f.get("path"), "sha": f.get("sha")}
+            for f in s.documents(kind="article")
+        }
+
+
+def _within(path: str, roots: list[Path]) -> bool:
+    p = Path(path)
+    return any(p == r or r in p.parents for r in roots)
+
+
+def article_documents(article: Article, path: str, sha: str) -> list[dict]:
+    """Return the Whoosh documents of one article: its passages, its card, its data."""
+    aid = article.id
+    year = article_year(article)
+    docs = []
+    for p in passages(article):
+        doc = dict(
+            id=f"{aid}#{p.id}", article=aid, kind=p.kind, passage=p.id,
+            position=p.position, text=p.text, notes=p.notes,
+            body=p.text, grams=p.text, chars=p.text,
+            _boost=KIND_BOOST[p.kind],
+        )
+        if year:
+            doc["year"] = year
+        if p.section:
+            doc["section"] = p.section
+            doc["section_title"] = p.section_title
+            doc["section_c"] = p.section_title or ""
+        if p.source:
+            doc["source_c"] = p.source
+        docs.append(doc)
+    names = [n for a in article.authors for n in (a.name.zh, a.name.en) if n]
+    card = dict(
+        id=aid, article=aid, kind="article", path=path, sha=sha,
+        title_c="\n".join(t for t in (article.title.zh, article.title.en) if t),
+        author_c="\n".join(names),
+        keyword_c="\n".join(article.keywords.zh + article.keywords.en),
+        meta={
+            "title": article.title.zh or article.title.en or aid,
+            "title_en": article.title.en,
+            "authors": names,
+            "year": year,
+            "sections": {s.id: s.title for s in article.sections},
+            "pairs": [asdict(p) for p in mine_article(article)],
+        },
+    )
+    if year:
+        card["year"] = year
+    docs.append(card)
+    docs.append(dict(id=f"{aid}#data", article=aid, kind="data",
+                     data=json.dumps(article.to_dict(), ensure_ascii=False)))
+    return docs
+
+
+def _load(path: Path) -> Article:
+    """Read and parse one file (imported late: the CLI starts faster)."""
+    from indexer.parse import parse_file
+
+    return parse_file(path)
+
+
+def build_index(
+    paths: Iterable[Path],
+    index_dir: Path,
+    progress: Callable[[Path], None] | None = None,
+    wait: float = 0.0,
+) -> BuildReport:
+    """Index the article files under ``paths`` into ``index_dir``, incrementally.
+
+    :param progress: called with each file as it is processed.
+    :param wait: seconds to wait for another indexer's lock before giving up.
+    """
+    started = time.perf_counter()
+    roots = [Path(p).resolve() for p in paths]
+    report = BuildReport()
+    files, report.errors = discover(roots)
+    ix = open_or_create(Path(index_dir))
+    try:
+        writer = ix.writer(timeout=wait, delay=0.25) if wait else ix.writer()
+    except LockError as err:
+        raise IndexStateError(
+            f"{index_dir}: another indexer is writing to this index; wait for it to finish "
+            f"(or pass --wait SECONDS)"
+        ) from err
+    try:
+        indexed = _indexed_articles(ix)
+        seen: dict[str, str] = {}
+        for path in files:
+            if progress:
+                progress(path)
+            spath = str(path)
+            try:
+                sha = hashlib.sha256(path.read_bytes()).hexdigest()
+                aid = path.stem
+                if aid in seen:
+                    raise JiansuoError(
+                        f"{path}: article id {aid!r} is already used by {seen[aid]}; rename one file"
+                    )
+                old = indexed.get(aid)
+                if old and old["sha"] == sha and old["path"] == spath:
+                    seen[aid] = spath
+                    report.unchanged.append(aid)
+                    continue
+                if old and old["path"] != spath and Path(old["path"]).exists():
+                    raise JiansuoError(
+                        f"{path}: article id {aid!r} is already used by {old['path']}; rename one file"
+                    )
+                article = _load(path)
+                docs = article_documents(article, spath, sha)
+            except JiansuoError as err:
+                report.errors.append(FileError(spath, str(err).splitlines()[0]))
+                continue
+            except (OSError, UnicodeError, ValueError) as err:
+                report.errors.append(FileError(spath, f"{path}: {err}"))
+                continue
+            seen[aid] = spath
+            report.warnings.extend(f"{path}: {w}" for w in article.warnings)
+            if old:
+                writer.delete_by_term("article", aid)
+                report.updated.append(aid)
+            else:
+                report.added.append(aid)
+            for doc in docs:
+                writer.add_document(**doc)
+        for aid, info in indexed.items():
+            if aid not in seen and info["path"] and _within(info["path"], roots) \
+                    and not Path(info["path"]).exists():
+                writer.delete_by_term("article", aid)
+                report.removed.append(aid)
+        if report.added or report.updated or report.removed:
+            writer.commit()
+            _after_commit(Path(index_dir))
+        else:
+            writer.cancel()
+    except BaseException:
+        writer.cancel()
+        raise
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+GLOSSARY_FILE = "glossary.json"
+
+
+def _after_commit(index_dir: Path) -> None:
+    """Rebuild the glossary from the term pairs stored on every article card.
+
+    Written to a temporary file and renamed, so readers see the old or the new one.
+    """
+    from indexer.glossary import TermPair, build_glossary
+    from indexer.variants import default_variants
+
+    ix = whoosh_index.open_dir(str(index_dir))
+    with ix.searcher() as s:
+        pairs = [TermPair(**p) for card in s.documents(kind="article")
+                 for p in card.get("meta", {}).get("pairs", [])]
+    glossary = build_glossary(pairs, default_variants(settings.get("variants") or None))
+    tmp = index_dir / f".{GLOSSARY_FILE}.tmp"
+    tmp.write_text(glossary.to_json(), "utf-8")
+    os.replace(tmp, index_dir / GLOSSARY_FILE)
+
+
+def load_glossary(index_dir: Path):
+    """Return the glossary of the index in ``index_dir`` (variants only if none was built)."""
+    from indexer.glossary import Glossary, build_glossary
+    from indexer.variants import default_variants
+
+    path = Path(index_dir) / GLOSSARY_FILE
+    if path.exists():
+        return Glossary.from_json(path.read_text("utf-8"), str(path))
+    return build_glossary([], default_variants(settings.get("variants") or None))

@@ -1,0 +1,217 @@
+"""The ``jiansuo`` command line: a thin click layer over the library.
+
+Each command calls one library function; library errors (``JiansuoError``)
+become one-line ``click.ClickException`` messages and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from indexer import __version__
+from indexer.errors import JiansuoError
+
+
+def _fail(err: JiansuoError) -> click.ClickException:
+    return click.ClickException(str(err))
+
+
+def _echo_json(obj) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="jiansuo")
+def main() -> None:
+    """Search Chinese-language academic articles in Traditional, Simplified Chinese or English."""
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
+def parse(file: Path, as_json: bool) -> None:
+    """Parse one article FILE and print its structure."""
+    from indexer.parse import parse_file
+
+    try:
+        article = parse_file(file)
+    except JiansuoError as err:
+        raise _fail(err) from err
+    if as_json:
+        _echo_json(article.to_dict())
+        return
+    click.echo(f"{article.id}: {article.title.zh or ''} / {article.title.en or ''}")
+    click.echo(
+        f"  {len(article.sections)} sections, {len(article.paragraphs)} paragraphs, "
+        f"{len(article.footnotes)} notes"
+    )
+    for fn in article.footnotes:
+        for problem in fn.problems:
+            click.echo(f"  note {fn.n}: {problem}")
+
+
+def index_option(f):
+    """Add the shared ``--index DIR`` option."""
+    return click.option(
+        "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
+        default=None, help="Index directory (default: $JIANSUO_INDEX or .jiansuo/index).",
+    )(f)
+
+
+def _index_dir(index_dir: Path | None) -> Path:
+    from indexer import settings
+
+    return index_dir or settings.index_dir()
+
+
+def run_index(paths: list[Path], index_dir: Path, wait: float = 0.0, quiet: bool = False):
+    """Index ``paths`` with a progress bar on a terminal; print a per-file error report."""
+    from indexer.build import build_index, discover
+
+    files, _ = discover(paths)
+    show_bar = sys.stderr.isatty() and not quiet
+    with click.progressbar(length=len(files), label="Indexing", file=sys.stderr,
+                           show_pos=True, item_show_func=lambda p: p and p.name) as bar:
+        def progress(path: Path) -> None:
+            if show_bar:
+                bar.update(1, path)
+
+        report = build_index(paths, index_dir, progress=progress, wait=wait)
+    for err in report.errors:
+        click.echo(f"error: {err.message}", err=True)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not quiet:
+        click.echo(
+            f"{len(report.added)} added, {len(report.updated)} updated, "
+            f"{len(report.removed)} removed, {len(report.unchanged)} unchanged, "
+            f"{len(report.errors)} failed in {report.seconds:.2f}s -> {index_dir}",
+            err=True,
+        )
+    return report
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@index_option
+@click.option("--wait", type=float, default=0.0, show_default=True,
+              help="Seconds to wait for another indexer to finish.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def index(paths: tuple[Path, ...], index_dir: Path | None, wait: float, as_json: bool) -> None:
+    """Index article files or folders (default: seeds/), incrementally.
+
+    Unchanged files are skipped, changed files replaced, deleted files removed.
+    A bad file is reported and skipped; the exit status is 1 if any file failed.
+    """
+    from dataclasses import asdict
+
+    from indexer import settings
+
+    targets = list(paths) or [settings.seeds_dir()]
+    try:
+        report = run_index(targets, _index_dir(index_dir), wait=wait, quiet=as_json)
+    except JiansuoError as err:
+        raise _fail(err) from err
+    if as_json:
+        _echo_json(asdict(report))
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("query")
+@index_option
+@click.option("--limit", "-n", type=int, default=10, show_default=True, help="Hits per page.")
+@click.option("--page", type=int, default=1, show_default=True, help="Page of hits.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (JSON Lines when QUERY is -).")
+@click.option("--no-expand", is_flag=True, help="Do not expand names and variants from the glossary.")
+@click.option("--show-query", is_flag=True, help="Print the parsed query tree and stop.")
+def search(query: str, index_dir: Path | None, limit: int, page: int, as_json: bool,
+           no_expand: bool, show_query: bool) -> None:
+    """Search the index for QUERY (use - to read one query per line from stdin).
+
+    Examples: 俄罗斯 外交, "俄關係", Putin, source:state.gov, title:拜登 year:2021.
+    """
+    from indexer.query import parse_query
+    from indexer.search import Searcher
+
+    if show_query:
+        try:
+            click.echo(repr(parse_query(query)))
+        except JiansuoError as err:
+            raise _fail(err) from err
+        return
+    try:
+        with Searcher(_index_dir(index_dir)) as s:
+            if query == "-":
+                for line in sys.stdin:
+                    line = line.rstrip("\n")
+                    if line.strip():
+                        result = s.search(line, limit=limit, page=page, expand=not no_expand)
+                        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+                return
+            result = s.search(query, limit=limit, page=page, expand=not no_expand)
+    except JiansuoError as err:
+        raise _fail(err) from err
+    if as_json:
+        _echo_json(result.to_dict())
+    else:
+        _print_result(result)
+    if result.error:
+        sys.exit(2)
+
+
+@main.command()
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
+@click.option("--debug", is_flag=True, help="Use Flask's debug server (reloader, tracebacks).")
+def serve(index_dir: Path | None, host: str, port: int, threads: int, debug: bool) -> None:
+    """Serve the search web site; index seeds/ first if there is no index yet."""
+    from whoosh import index as whoosh_index
+
+    from indexer import settings
+    from web import create_app
+
+    index_dir = _index_dir(index_dir)
+    if not whoosh_index.exists_in(str(index_dir)):
+        click.echo(f"No index in {index_dir} yet: indexing {settings.seeds_dir()} first.", err=True)
+        try:
+            run_index([settings.seeds_dir()], index_dir)
+        except JiansuoError as err:
+            raise _fail(err) from err
+    app = create_app({"INDEX_DIR": str(index_dir)})
+    click.echo(f"Serving {index_dir} on http://{host}:{port}/", err=True)
+    if debug:
+        app.run(host=host, port=port, debug=True)
+        return
+    import waitress
+
+    waitress.serve(app, host=host, port=port, threads=threads, ident="jiansuo")
+
+
+def _print_result(result) -> None:
+    """Print hits for a terminal: title, passage, plain snippet with 【】 around matches."""
+    import html
+
+    if result.error:
+        click.echo(f"error: {result.error}", err=True)
+        return
+    click.echo(f"{result.total} passages ({result.took_ms:.1f} ms)")
+    if result.expanded:
+        click.echo("also searched: " + ", ".join(result.expanded))
+    for h in result.hits:
+        text = html.unescape(h.snippet.replace("<mark>", "【").replace("</mark>", "】"))
+        click.echo(f"\n{h.title}  [{h.article}#{h.passage}, {h.kind}]  {h.score:.2f}")
+        if h.section:
+            click.echo(f"  {h.section}")
+        click.echo("  " + text.replace("\n", " "))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(sys.argv[1:])
