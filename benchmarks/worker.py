@@ -18,10 +18,20 @@ from benchmarks.engines import ENGINES
 
 
 def peak_rss_mib() -> float:
-    """Return the peak resident set of this process and its children, in MiB."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, kids) / 1024  # Linux reports KiB
+    """Return the peak resident set of this process and its children, in MiB.
+
+    ``VmHWM`` starts afresh at exec; ``ru_maxrss`` of this process would still
+    carry the peak of the parent it was forked from.
+    """
+    own = 0.0
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                own = int(line.split()[1]) / 1024
+    except OSError:
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # Linux: KiB
+    return max(own, kids)
 
 
 def main(argv: list[str]) -> int:

@@ -19,7 +19,6 @@ from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
 
-
 @dataclass
 class Citation:
     """One source named in a note."""
@@ -63,18 +62,18 @@ class BackRef:
 
 @dataclass
 class ParsedNote:
+    """A note split into its sources, a leading back-reference and commentary."""
+
     citations: list[Citation] = field(default_factory=list)
     back_ref: BackRef | None = None
     comment: str | None = None  # text that names no source
 
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_URL = re.compile(
-    r"<((?:https?://|www\.)[^>\s]+)>|((?:https?://|www\.)[^\s<>\"“”「」《》〈〉，。；、（）()]+)", re.I
-)
+_URL = re.compile(r"<((?:https?://|www\.)[^>\s]+)>|((?:https?://|www\.)[^\s<>\"“”「」《》〈〉，。；、（）()]+)", re.I)
 _TOKEN = re.compile("\ue000(\\d+)\ue001")
 _OPEN = {"《": "》", "〈": "〉", "「": "」", "『": "』", "“": "”", '"': '"', "*": "*"}
-_SPAN_KIND = {"《": "book", "〈": "art", "「": "art", "『": "art", "“": "art", '"': "art", "*": "italic"}
+_SPAN_KIND = {"《": "book", "〈": "art", "「": "quote", "『": "quote", "“": "quote", '"': "quote", "*": "italic"}
 _BRACKETS = {"《": "》", "〈": "〉", "「": "」", "『": "』", "（": "）", "(": ")", "“": "”", "[": "]"}
 _MASK = "\ufffc"
 _PREFIX = re.compile(
@@ -86,7 +85,9 @@ _BACKREF = re.compile(
     r"|(?P<prev>同前註|同前注|同前引|同前揭|同上註|同上注|同上|同前|前註|ibid\.?|id\.))",
     re.I,
 )
-_BACKREF_AUTHOR = re.compile(r"^\s*(?P<a>[^，,：:。]{1,30})[，,]\s*(?:前揭|前引|上揭|op\.\s*cit\.)(?:書|文|註|注)?", re.I)
+_BACKREF_AUTHOR = re.compile(
+    r"^\s*(?P<a>[^，,：:。]{1,30})[，,]\s*(?:前揭|前引|上揭|op\.\s*cit\.)(?:書|文|註|注)?", re.I
+)
 _RANGE = r"\d+(?:\s*[-–—~～－]\s*\d+)?"
 _PAGES = re.compile(
     rf"頁\s*({_RANGE}(?:\s*[、，,；;]\s*{_RANGE})*)|第\s*({_RANGE})\s*頁"
@@ -115,8 +116,17 @@ _PAREN = re.compile(r"[（(]([^（）()]*)[）)]")
 _ROLE = re.compile(r"\s*(等)?\s*(主編|編著|編譯|合著|編|著|譯|撰)?\s*$")
 _EN_SPLIT = re.compile(r"\s*,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*")
 _EN_EDITORS = re.compile(r",?\s+\(?eds?\.?\)?\s*$", re.I)
-_CHAPTER_IN = re.compile(r"(?:收於|收錄於|收入|載於|刊於|\bin\b)\s*[：:]?\s*(?P<eds>[^，,《]*?)\s*(?:主編|編|eds?\.)?\s*[，,]?\s*$", re.I)
+_CHAPTER_IN = re.compile(
+    r"(?:收於|收錄於|收入|載於|刊於|\bin\b)\s*[：:]?\s*(?P<eds>[^，,《]*?)\s*(?:主編|編|eds?\.)?\s*[，,]?\s*$", re.I
+)
 _REPORT = re.compile(r"研究報告|研究計畫|working paper|technical report|report no\.", re.I)
+_WWW = re.compile(r"^www\d*\.")
+_ZH_NAME_SEP = re.compile(r"[、，,／/]")
+_ET_AL = re.compile(r",?\s+et al\.?$")
+_DIGIT = re.compile(r"\d")
+_LATIN = re.compile("[A-Za-z]")
+_COMMA = re.compile(r"[，,]")
+_PLACE = re.compile(r"\s*([^：:，,]+?)\s*[：:]\s*")
 _TRIM = " \t\n,，.。:：;；、"
 
 
@@ -127,7 +137,7 @@ def parse_note(text: str) -> ParsedNote:
 
     def keep(m: re.Match) -> str:
         url = m.group(1) or m.group(2).rstrip(".,;:!?'")
-        tail = "" if m.group(1) else m.group(2)[len(url):]
+        tail = "" if m.group(1) else m.group(2)[len(url) :]
         urls.append("http://" + url if url.lower().startswith("www.") else url)
         written.append(m.group(0)[: len(m.group(0)) - len(tail)])
         return f"\ue000{len(urls) - 1}\ue001{tail}"
@@ -160,7 +170,7 @@ def parse_citation(text: str) -> list[Citation]:
 def url_domain(url: str) -> str | None:
     """Return the host of ``url`` without ``www.`` (``whitehouse.gov``)."""
     host = urlsplit(url if "://" in url else "http://" + url).hostname or ""
-    return re.sub(r"^www\d*\.", "", host.lower()) or None
+    return _WWW.sub("", host.lower()) or None
 
 
 def _restore(seg: str, urls: list[str]) -> str:
@@ -287,13 +297,13 @@ def _names(pre: str) -> tuple[list[str], bool, bool]:
     pre = pre.strip(" \t\n,，:：;；、")
     if _CJK.search(pre):
         role = _ROLE.search(pre)
-        names = re.split(r"[、，,／/]", pre[: role.start()])
+        names = _ZH_NAME_SEP.split(pre[: role.start()])
         editors, et_al = role.group(2) in ("主編", "編"), bool(role.group(1))
     else:
         ed = _EN_EDITORS.search(pre)
         pre = pre[: ed.start()] if ed else pre
-        et_al = bool(re.search(r",?\s+et al\.?$", pre))
-        pre = re.sub(r",?\s+et al\.?$", "", pre)
+        et_al = bool(_ET_AL.search(pre))
+        pre = _ET_AL.sub("", pre)
         tokens = [t for t in _EN_SPLIT.split(pre) if t]
         if len(tokens) > 1 and len(tokens) % 2 == 0 and not any(" " in t for t in tokens):
             names = [f"{tokens[i]}, {tokens[i + 1]}" for i in range(0, len(tokens), 2)]
@@ -305,7 +315,7 @@ def _names(pre: str) -> tuple[list[str], bool, bool]:
 
 def _looks_like_name(s: str) -> bool:
     words = s.split()
-    return 1 < len(words) <= 5 and len(s) < 40 and all(w[0].isupper() for w in words) and not re.search(r"\d", s)
+    return 1 < len(words) <= 5 and len(s) < 40 and all(w[0].isupper() for w in words) and not _DIGIT.search(s)
 
 
 def _parse_segment(seg: str, urls: list[str], written: list[str]) -> Citation | None:
@@ -313,7 +323,7 @@ def _parse_segment(seg: str, urls: list[str], written: list[str]) -> Citation | 
     seg = _PREFIX.sub("", seg)
     c = Citation(raw=_restore(seg, written).strip())
     words = _TOKEN.sub("", seg)
-    c.lang = "zh" if _CJK.search(words) else "en" if re.search("[A-Za-z]", words) else None
+    c.lang = "zh" if _CJK.search(words) else "en" if _LATIN.search(words) else None
     tokens = [int(t) for t in _TOKEN.findall(seg)]
     if tokens:
         c.url = urls[tokens[0]]
@@ -321,7 +331,7 @@ def _parse_segment(seg: str, urls: list[str], written: list[str]) -> Citation | 
     spans = _spans(seg)
     m = _dates(c, _mask(seg, spans))
     head = spans[0][0] if spans else (seg.find("\ue000") if tokens else len(seg))
-    arts = [sp for sp in spans if sp[2] == "art"]
+    arts = [sp for sp in spans if sp[2] in ("art", "quote")]
     books = [sp for sp in spans if sp[2] in ("book", "italic")]
     art = arts[0] if arts else None
     book = next((b for b in books if art is None or b[0] > art[0]), books[0] if books else None)
@@ -342,17 +352,23 @@ def _parse_segment(seg: str, urls: list[str], written: list[str]) -> Citation | 
         _untitled(seg[:head], m[:head], c)
     elif not _PAGES.search(m) and "出版" not in m and "Press" not in m:
         return None
+    _numbers(c, m, spans[0][1] if spans else 0)
+    found = c.url or c.pages or c.volume or c.issue or c.publisher or (c.container and c.year)
+    if art and art[2] == "quote" and not (book or found):
+        return None  # 「」 and “” also quote words: without publication details it is commentary
     if spans or not c.url:
         pre = seg[:head]
-        if len(pre) <= 60 and "。" not in pre:
-            names, editors, c.et_al = _names(pre)
+        names, editors, et_al = _names(pre)
+        if all(len(n) <= (12 if c.lang == "zh" else 60) and not _DIGIT.search(n) for n in names) and "。" not in pre:
+            c.et_al = et_al
             if editors:
                 c.editors = names
             else:
                 c.authors = names
-        else:
+        elif c.url or c.publisher or c.place:
             c.note = pre.strip(_TRIM)
-    _numbers(c, m, spans[0][1] if spans else 0)
+        else:
+            return None  # commentary that mentions a title, e.g. 布希宣佈退出《反導條約》
     if c.kind == "article" and c.url and not (c.volume or c.issue) and (book is None or book[2] == "italic"):
         c.kind = "web"
     if _REPORT.search(c.raw):
@@ -378,9 +394,9 @@ def _untitled(pre: str, masked_pre: str, c: Citation) -> None:
 
 def _bare_container(m: str, after: int) -> str | None:
     """Return the first plain field after a quoted title (期刊名 in 「篇名」，期刊，第N卷)."""
-    for f in re.split(r"[，,]", m[after:]):
+    for f in _COMMA.split(m[after:]):
         f = f.strip(_TRIM + _MASK)
-        if not f or "\ue000" in f or _MASK in f or re.search(r"\d", f) or _PAGES.search(f):
+        if not f or "\ue000" in f or _MASK in f or _DIGIT.search(f) or _PAGES.search(f):
             if f:
                 return None
             continue
@@ -396,11 +412,11 @@ def _numbers(c: Citation, m: str, after: int) -> None:
             continue
         if _MASK in body:
             continue
-        if mc := re.match(r"\s*([^：:，,]+?)\s*[：:]\s*", body):
+        if mc := _PLACE.match(body):
             c.place = mc.group(1)
             body = body[mc.end() :]
-        first = re.split(r"[，,]", body)[0].strip(_TRIM)
-        if first and not re.search(r"\d", first):
+        first = _COMMA.split(body)[0].strip(_TRIM)
+        if first and not _DIGIT.search(first):
             c.publisher = first
         break
     if yi := _YEAR_ISSUE.search(m):

@@ -1,12 +1,8 @@
 """Keyword in context: every occurrence of a phrase, with its left and right context.
 
-Matching ignores the script (Traditional/Simplified) and Latin case. Text and
-phrase are folded with OpenCC ``t2s``, full-width to ASCII and lower case, all
-length-preserving, so an offset found in the folded text is an offset in the
-original and contexts are cut from the original. Two foldings are searched
-and their matches merged: OpenCC's phrase-aware one (計畫 → 计划, so 计划
-finds 計畫) and a per-character one (畫 → 画 everywhere, so 畫 also finds the
-畫 of 計畫, which the phrase-aware folding turned into 划).
+An occurrence is exactly what phrase search matches (:func:`indexer.highlight.find_phrase`):
+script-, case- and white-space-insensitive, found through the length-preserving
+:func:`indexer.analysis.fold`, so contexts are cut from the original text.
 
 >>> lines = kwic([("a1", "p1", "自從蘇聯解體後，美俄關係總是由美國強勢領導")], "苏联解体", width=4)
 >>> [(x.left, x.match, x.right, x.start) for x in lines]
@@ -18,22 +14,18 @@ finds 計畫) and a per-character one (畫 → 画 everywhere, so 畫 also finds
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterable, Iterator
 
+from indexer.analysis import fold
 from indexer.errors import QueryError
+from indexer.highlight import find_phrase
 from indexer.model import Article
 
 SORT_KEYS = ("right", "left", "position")
-_WIDE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _DIGITS = re.compile(r"(\d+)")
-_char_t2s: dict[int, int] = {}  # per-character t2s, filled as characters are met
-_seen: set[str] = set()
-_lock = threading.Lock()
 
 
 @dataclass
@@ -53,18 +45,10 @@ def find_occurrences(text: str, phrase: str) -> list[int]:
 
     >>> find_occurrences("aaa", "aa")
     [0, 1]
-    >>> find_occurrences("俄羅斯 Putin、普京", "PUTIN"), find_occurrences("計畫", "计划")
+    >>> find_occurrences("俄羅斯 Putin、普京", "PUTIN"), find_occurrences("蘇聯 解體", "苏联解体")
     ([4], [0])
     """
-    if not phrase:
-        return []
-    found: set[int] = set()
-    for folded_text, folded_phrase in zip(_folds(text), _folds(phrase)):
-        at = folded_text.find(folded_phrase)
-        while at >= 0:
-            found.add(at)
-            at = folded_text.find(folded_phrase, at + 1)
-    return sorted(found)
+    return [start for start, _end in find_phrase(text, phrase)]
 
 
 def kwic(passages: Iterable[tuple[str, str, str]], phrase: str, width: int = 20) -> list[KwicLine]:
@@ -79,8 +63,7 @@ def kwic(passages: Iterable[tuple[str, str, str]], phrase: str, width: int = 20)
         raise QueryError(f"context width {width} is negative; give 0 or more characters")
     lines = []
     for article, passage, text in passages:
-        for start in find_occurrences(text, needle):
-            end = start + len(needle)
+        for start, end in find_phrase(text, needle):
             lines.append(
                 KwicLine(
                     article,
@@ -106,9 +89,9 @@ def sort_lines(lines: Iterable[KwicLine], key: str = "right") -> list[KwicLine]:
     if key not in SORT_KEYS:
         raise QueryError(f"unknown sort order {key!r}; use one of: {', '.join(SORT_KEYS)}")
     if key == "right":
-        return sorted(lines, key=lambda x: (_fold_chars(x.right), _position(x)))
+        return sorted(lines, key=lambda x: (fold(x.right), _position(x)))
     if key == "left":
-        return sorted(lines, key=lambda x: (_fold_chars(x.left)[::-1], _position(x)))
+        return sorted(lines, key=lambda x: (fold(x.left)[::-1], _position(x)))
     return sorted(lines, key=_position)
 
 
@@ -152,43 +135,3 @@ def _natural(ident: str) -> list:
     parts: list = _DIGITS.split(ident)
     parts[1::2] = [int(part) for part in parts[1::2]]
     return parts
-
-
-@lru_cache(maxsize=4096)
-def _folds(text: str) -> tuple[str, str]:
-    """Return the phrase-aware and the per-character folding of ``text``."""
-    per_char = _fold_chars(text)
-    whole = _t2s().convert(text)
-    if len(whole) != len(text):  # OpenCC t2s keeps the length; never trust it blindly
-        return per_char, per_char
-    return _fold_case(whole), per_char
-
-
-def _fold_chars(text: str) -> str:
-    new = {ch for ch in text if ch >= "\u2e80"} - _seen
-    if new:
-        with _lock:
-            chars = sorted(new)
-            out = _t2s().convert("\n".join(chars)).split("\n")
-            if len(out) != len(chars):
-                out = [_t2s().convert(ch) for ch in chars]
-            for ch, simple in zip(chars, out):
-                if len(simple) == 1 and simple != ch:
-                    _char_t2s[ord(ch)] = ord(simple)
-            _seen.update(chars)
-    return _fold_case(text.translate(_char_t2s))
-
-
-def _fold_case(text: str) -> str:
-    text = text.translate(_WIDE)
-    lower = text.lower()
-    if len(lower) == len(text):
-        return lower
-    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)  # İ → i̇
-
-
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")

@@ -27,29 +27,43 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from typing import Iterable, Union
+from collections.abc import Iterable
 
 from indexer.citations import Citation
 from indexer.model import Article
 from indexer.sources import CitedNote, Source, collect_sources
 
-Exportable = Union[Citation, Source, CitedNote, Article]
+Exportable = Citation | Source | CitedNote | Article
 
 _CEDICT = None
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _ORG = re.compile(
-    r"^the\s|\b(?:house|department|ministry|office|council|agency|university|institute|committee|commission"
+    r"^the\s|&|\b(?:house|department|ministry|office|council|agency|university|institute|committee|commission"
     r"|organi[sz]ation|association|cent(?:er|re)|bank|fund|foundation|government|bureau|administration"
     r"|nations|union|service|press|times|news|post|tribune|journal|corporation|inc|ltd|group)\b",
     re.I,
 )
+_NON_LETTER = re.compile("[^a-z]")
+_NON_ALNUM = re.compile("[^a-z0-9]")
+_WORD = re.compile(r"[\w'-]+")
+_URL_UNSAFE = re.compile(r"[{}\\\s]")
 _STOP = {"the", "of", "and", "a", "an", "on", "for", "in", "to", "with"}
 _BIB_TYPE = {"book": "book", "article": "article", "chapter": "incollection", "web": "online", "report": "techreport"}
 _BIB_CONTAINER = {"article": "journal", "chapter": "booktitle", "web": "organization", "report": "institution"}
 _RIS_TYPE = {"book": "BOOK", "article": "JOUR", "chapter": "CHAP", "web": "ELEC", "report": "RPRT"}
 _CSL_TYPE = {"book": "book", "article": "article-journal", "chapter": "chapter", "web": "webpage", "report": "report"}
-_BIB_ESCAPE = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-               "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_BIB_ESCAPE = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
 _BIB_SPECIAL = re.compile(r"[\\&%$#_{}~^]")
 
 
@@ -99,13 +113,13 @@ def _pinyin(text: str) -> str:
     out = []
     for ch in text:
         entry = _CEDICT.get_entry(ch) if _CJK.match(ch) else None
-        out.append(re.sub(r"[^a-z]", "", entry["pinyin"].lower().replace("u:", "v")) if entry else ch)
+        out.append(_NON_LETTER.sub("", entry["pinyin"].lower().replace("u:", "v")) if entry else ch)
     return "".join(out)
 
 
 def _ascii(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
-    return re.sub(r"[^a-z0-9]", "", text.encode("ascii", "ignore").decode().lower())
+    return _NON_ALNUM.sub("", text.encode("ascii", "ignore").decode().lower())
 
 
 def _key_base(c: Citation) -> str:
@@ -119,7 +133,7 @@ def _key_base(c: Citation) -> str:
         if _CJK.search(text):
             stem = _pinyin("".join(_CJK.findall(text))[:4])
         else:
-            stem = "".join([w for w in re.findall(r"[\w'-]+", text) if w.lower() not in _STOP][:3])[:24]
+            stem = "".join([w for w in _WORD.findall(text) if w.lower() not in _STOP][:3])[:24]
     return (_ascii(stem) or "ref") + (str(c.year) if c.year else "nd")
 
 
@@ -164,7 +178,7 @@ def _bib_entry(c: Citation, key: str) -> str:
         ("volume", c.volume),
         ("number", c.issue),
         ("pages", c.pages and c.pages.replace("-", "--")),
-        ("url", c.url and re.sub(r"[{}\\\s]", lambda m: "%{:02X}".format(ord(m.group())), c.url)),
+        ("url", c.url and _URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", c.url)),
         ("urldate", c.accessed),
         ("note", c.note and bib_escape(c.note)),
         ("language", c.lang),
@@ -176,7 +190,7 @@ def _bib_entry(c: Citation, key: str) -> str:
 def to_bibtex(items: Exportable | Iterable[Exportable]) -> str:
     """Return BibTeX (biblatex entry types: @book, @article, @incollection, @online…)."""
     cits = citations_of(items)
-    return "\n".join(_bib_entry(c, k) for c, k in zip(cits, cite_keys(cits)))
+    return "\n".join(_bib_entry(c, k) for c, k in zip(cits, cite_keys(cits), strict=True))
 
 
 def _ris_date(iso: str) -> str:
@@ -192,10 +206,20 @@ def _ris_entry(c: Citation, key: str) -> str:
     if "," in (c.pages or ""):
         first, last = c.pages, ""
     lines += [
-        ("TI", c.title), ("T2", c.container), ("PY", str(c.year) if c.year else None),
-        ("DA", _ris_date(c.issued) if c.issued else None), ("CY", c.place), ("PB", c.publisher),
-        ("VL", c.volume), ("IS", c.issue), ("SP", first or None), ("EP", last or None), ("UR", c.url),
-        ("Y2", _ris_date(c.accessed) if c.accessed else None), ("N1", c.note), ("LA", c.lang),
+        ("TI", c.title),
+        ("T2", c.container),
+        ("PY", str(c.year) if c.year else None),
+        ("DA", _ris_date(c.issued) if c.issued else None),
+        ("CY", c.place),
+        ("PB", c.publisher),
+        ("VL", c.volume),
+        ("IS", c.issue),
+        ("SP", first or None),
+        ("EP", last or None),
+        ("UR", c.url),
+        ("Y2", _ris_date(c.accessed) if c.accessed else None),
+        ("N1", c.note),
+        ("LA", c.lang),
     ]
     body = "".join(f"{tag}  - {' '.join(str(v).split())}\n" for tag, v in lines if v)
     return body + "ER  - \n"
@@ -204,7 +228,7 @@ def _ris_entry(c: Citation, key: str) -> str:
 def to_ris(items: Exportable | Iterable[Exportable]) -> str:
     """Return RIS text (write it as UTF-8)."""
     cits = citations_of(items)
-    return "\n".join(_ris_entry(c, k) for c, k in zip(cits, cite_keys(cits)))
+    return "\n".join(_ris_entry(c, k) for c, k in zip(cits, cite_keys(cits), strict=True))
 
 
 def _date_parts(iso: str | None, year: int | None = None) -> dict | None:
@@ -224,7 +248,7 @@ def to_csl(items: Exportable | Iterable[Exportable]) -> list[dict]:
     """Return CSL-JSON items (dicts) ready for ``json.dumps``."""
     cits = citations_of(items)
     out = []
-    for c, key in zip(cits, cite_keys(cits)):
+    for c, key in zip(cits, cite_keys(cits), strict=True):
         item = {
             "id": key,
             "type": _CSL_TYPE.get(c.kind, "document"),

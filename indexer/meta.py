@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 
 from indexer.model import Author, Bilingual, Dates, Keywords
-from indexer.notes import extract_markers, has_cjk, smart_join
+from indexer.notes import clean_inline, extract_markers, has_cjk, smart_join
 
-Line = tuple[int, str]  # (Markdown heading depth or 0, cleaned text)
+Line = tuple[int, str]  # (Markdown heading depth or 0, raw line)
 
 COLUMNS = {
     "焦點評析", "專題研究", "專題論文", "研究論文", "學術論著", "研究論著", "政策評析", "政策分析",
@@ -153,13 +153,13 @@ class Front:
 
 
 def _plain(text: str) -> str:
-    return extract_markers(text)[0].rstrip("*").strip()
+    return extract_markers(clean_inline(text))[0].rstrip("*").strip()
 
 
 def _ends_block(units: list[list[Line]], start: int) -> bool:
     """Tell whether a keywords line or an English abstract header follows soon."""
     for unit in units[start : start + 8]:
-        first = unit[0][1]
+        first = _plain(unit[0][1])
         if _KEYWORDS_ZH.match(first) or _KEYWORDS_EN.match(first) or _ABSTRACT_EN.match(first):
             return True
     return False
@@ -187,7 +187,7 @@ class _Reader:
     def _abstract_unit(self, unit: list[Line]) -> bool:
         """Add a block to the abstract being read; tell whether it belonged there."""
         text = " ".join(t for _, t in unit)
-        first = unit[0][1]
+        first = _plain(unit[0][1])
         if _KEYWORDS_ZH.match(first) or _KEYWORDS_EN.match(first) or _ABSTRACT_EN.match(first):
             return False
         if unit[0][0] or heading_level(first) or (self.mode == "zh") != has_cjk(text):

@@ -107,7 +107,9 @@ def clean_inline(text: str) -> str:
         text = _CODE.sub(r"\1", text)
     if "\\" in text:
         text = _ESCAPE.sub(r"\1", text)
-    return _SPACES.sub(" ", text).strip()
+    if "  " in text or "\t" in text or "\u00a0" in text:
+        text = _SPACES.sub(" ", text)
+    return text.strip()
 
 
 def marker_number(m: re.Match) -> int:

@@ -234,7 +234,7 @@ def parse_text(text: str, article_id: str, fmt: str | None = None) -> Article:
         kept = [(d, t) for d, t in unit if not _metadata_line(article, t)]
         if kept:
             units.append(kept)
-    front, i, j = read_front([[(d, clean_inline(t)) for d, t in u] for u in units])
+    front, i, j = read_front(units)
     body = ([units[i][j:]] if i < len(units) and j else []) + units[i + (1 if j else 0) :]
     article.title = front.title
     article.authors = front.authors
@@ -262,6 +262,8 @@ def parse_text(text: str, article_id: str, fmt: str | None = None) -> Article:
 
 def _metadata_line(article: Article, line: str) -> bool:
     """Move an editor or dates line into the article; tell whether it was one."""
+    if "編輯" not in line and "日期" not in line:
+        return False
     plain = clean_inline(line)
     if editor := editor_of(plain):
         article.editor = editor
@@ -300,6 +302,9 @@ def _fallbacks(article: Article, front_found: bool, text: str) -> None:
 
 def parse_file(path: Path) -> Article:
     """Read an article file and parse it, using the file name (without suffix) as its id."""
-    from indexer.read import read_text
+    from indexer.read import read_text_with_warnings
 
-    return parse_text(read_text(path), Path(path).stem)
+    text, warnings = read_text_with_warnings(path)
+    article = parse_text(text, Path(path).stem)
+    article.warnings = warnings + article.warnings
+    return article

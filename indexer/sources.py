@@ -2,8 +2,9 @@
 
 :func:`resolve` gives each note its sources: 同註N / 同前註 / 同上 / 前揭 notes
 inherit the source of the note they point to (chains followed) with their own
-pages; broken pointers are flagged, never guessed. Two citations are the same source when they share a normalised URL (scheme,
-``www.`` and a trailing slash ignored) or the same title and authors once
+pages; broken pointers are flagged, never guessed. Two citations are the same
+source when they share a normalised URL (scheme, ``www.`` and a trailing slash
+ignored) or the same title and authors once
 Traditional/Simplified script, case, punctuation and spacing are ignored.
 Each source lists the notes that cite it with the sentence carrying the marker.
 
@@ -19,16 +20,21 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields, replace
-from typing import Iterable
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from indexer.citations import Citation, pages_in, parse_note
 from indexer.model import Article, Footnote
 
 _T2S = None
-_ENDS = "。！？!?；;"
+# An English full stop ends a sentence before a space, not inside "U.S.A. " or "3.5".
+_END = re.compile(r"[。！？!?；;]|(?<=[a-z])\.(?= )")
+_NON_WORD = re.compile(r"[\W_]+")
+_WWW = re.compile(r"^www\d*\.")
 _CLOSERS = "」』”’）)"
 _MERGED = [f.name for f in fields(Citation) if f.name not in ("raw", "pages", "authors", "editors")]
 
@@ -80,6 +86,7 @@ class Source:
         return d
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Fold script, width, case, punctuation and spacing away, for matching.
 
@@ -91,8 +98,7 @@ def fold(text: str) -> str:
         import opencc
 
         _T2S = opencc.OpenCC("t2s")
-    text = _T2S.convert(unicodedata.normalize("NFKC", text)).casefold()
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
+    return _NON_WORD.sub("", _T2S.convert(unicodedata.normalize("NFKC", text)).casefold())
 
 
 def normalize_url(url: str) -> str:
@@ -102,7 +108,7 @@ def normalize_url(url: str) -> str:
     'state.gov/r/pa'
     """
     parts = urlsplit(url if "://" in url else "http://" + url)
-    host = re.sub(r"^www\d*\.", "", (parts.hostname or "").lower())
+    host = _WWW.sub("", (parts.hostname or "").lower())
     port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
     path = parts.path.rstrip("/")
     return host + port + path + (f"?{parts.query}" if parts.query else "")
@@ -123,8 +129,12 @@ def citing_sentence(text: str, at: int) -> str:
     return text[start:end]
 
 
-def sentence_bounds(text: str, at: int) -> tuple[int, int]:
-    """Return (start, end) offsets of the citing sentence, surrounding spaces excluded."""
+def sentence_bounds(text: str, at: int, ends: list[int] | None = None) -> tuple[int, int]:
+    """Return (start, end) offsets of the citing sentence, surrounding spaces excluded.
+
+    ``ends`` (from :func:`sentence_ends`) saves rescanning a paragraph with several markers.
+    """
+    ends = sentence_ends(text) if ends is None else ends
     at = max(0, min(at, len(text)))
     j = at
     while j > 0 and text[j - 1].isspace():
@@ -132,14 +142,15 @@ def sentence_bounds(text: str, at: int) -> tuple[int, int]:
     k = j
     while k > 0 and text[k - 1] in _CLOSERS:
         k -= 1
-    if k > 0 and _is_end(text, k - 1):
-        stop, end = k - 1, j
+    i = bisect_left(ends, k - 1)
+    if k > 0 and i < len(ends) and ends[i] == k - 1:
+        end = j
     else:
-        stop = next((i for i in range(at, len(text)) if _is_end(text, i)), len(text))
-        end = min(stop + 1, len(text))
+        i = bisect_left(ends, at)
+        end = ends[i] + 1 if i < len(ends) else len(text)
         while end < len(text) and text[end] in _CLOSERS:
             end += 1
-    start = next((i + 1 for i in range(stop - 1, -1, -1) if _is_end(text, i)), 0)
+    start = ends[i - 1] + 1 if i > 0 else 0
     while start < end and (text[start] in _CLOSERS or text[start].isspace()):
         start += 1
     while end > start and text[end - 1].isspace():
@@ -147,12 +158,9 @@ def sentence_bounds(text: str, at: int) -> tuple[int, int]:
     return start, end
 
 
-def _is_end(text: str, i: int) -> bool:
-    ch = text[i]
-    if ch in _ENDS:
-        return True
-    # An English full stop ends a sentence before a space, not inside "U.S.A. " or "3.5".
-    return ch == "." and i + 1 < len(text) and text[i + 1] == " " and i > 0 and text[i - 1].islower()
+def sentence_ends(text: str) -> list[int]:
+    """Return the offsets of sentence-final characters (。！？；; and an English full stop)."""
+    return [m.start() for m in _END.finditer(text)]
 
 
 def _keys(c: Citation) -> list[str]:
@@ -227,7 +235,9 @@ def resolve_notes(notes: list[Footnote], article_id: str = "") -> list[CitedNote
         seen = {f.n}
         while t is not None:
             if t == f.n and not cn.chain:
-                cn.problems.append(f"note {f.n} refers to itself ({ref.text if ref else 'same_as'}); its source is unknown")
+                cn.problems.append(
+                    f"note {f.n} refers to itself ({ref.text if ref else 'same_as'}); its source is unknown"
+                )
                 break
             if t in seen:
                 loop = " → ".join(map(str, [f.n, *cn.chain, t]))
@@ -254,19 +264,21 @@ def collect_sources(articles: Iterable[Article]) -> list[Source]:
     """Return one record per cited source across ``articles``, most cited first."""
     items: list[tuple[Citation, CitingNote]] = []
     for article in articles:
-        where: dict[int, list[tuple[str, int, str]]] = {}
+        where: dict[int, list[tuple[str, int, str, list[int]]]] = {}
         for p in article.paragraphs:
+            ends = sentence_ends(p.text) if p.notes else []
             for ref in p.notes:
-                where.setdefault(ref.n, []).append((p.id, ref.at, p.text))
+                where.setdefault(ref.n, []).append((p.id, ref.at, p.text, ends))
         for note in resolve(article):
-            places = where.get(note.n) or [(pid, -1, "") for pid in _cited_in(article, note.n)] or [(None, -1, "")]
+            places = where.get(note.n) or [(pid, -1, "", []) for pid in _cited_in(article, note.n)]
+            places = places or [(None, -1, "", [])]
             for c in note.citations:
                 if not (c.url or c.title):
                     continue
-                for pid, at, text in places:
+                for pid, at, text, ends in places:
                     cn = CitingNote(article.id, note.n, c.pages, pid, via=note.same_as, raw=note.text)
                     if at >= 0:
-                        start, end = sentence_bounds(text, at)
+                        start, end = sentence_bounds(text, at, ends)
                         cn.sentence, cn.marker_at = text[start:end], min(max(at - start, 0), end - start)
                     items.append((c, cn))
     parent = list(range(len(items)))
@@ -299,7 +311,9 @@ def collect_sources(articles: Iterable[Article]) -> list[Source]:
         )
         m = src.citation
         src.search_text = "\n".join(
-            fold(v) for v in [*m.authors, *m.editors, m.title, m.container, m.publisher, m.domain, *{c.url for c in cits}] if v
+            fold(v)
+            for v in [*m.authors, *m.editors, m.title, m.container, m.publisher, m.domain, *{c.url for c in cits}]
+            if v
         )
         sources.append(src)
     sources.sort(key=lambda s: (-s.n_articles, -s.n_notes, s.citation.title or s.citation.url or "", s.key))

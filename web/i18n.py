@@ -1,0 +1,217 @@
+"""Every user interface string in one table, in Traditional Chinese and English.
+
+The language comes from ``?lang=`` (remembered in a cookie), else the cookie,
+else Traditional Chinese. Templates call ``t("key")``.
+
+>>> text("search", "en"), text("search", "zh")
+('Search', '搜尋')
+>>> text("n_results", "en", n=3)
+'3 passages'
+"""
+
+from __future__ import annotations
+
+from flask import g, request, url_for
+
+LANGS = ("zh", "en")
+HTML_LANG = {"zh": "zh-Hant", "en": "en"}
+COOKIE = "lang"
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # site
+    "site_name": ("檢索", "Jiansuo"),
+    "tagline": ("中文學術文章雙語檢索", "Bilingual search for Chinese academic articles"),
+    "skip": ("跳至內容", "Skip to content"),
+    "nav_search": ("搜尋", "Search"),
+    "nav_articles": ("文章", "Articles"),
+    "nav_sources": ("引用來源", "Sources"),
+    "nav_concordance": ("語境索引", "Concordance"),
+    "nav_glossary": ("譯名對照", "Glossary"),
+    "switch_lang": ("English", "中文"),
+    "switch_lang_label": ("Switch to English", "切換至中文"),
+    "main_nav": ("主選單", "Main menu"),
+    "footer": ("檢索 · 離線可用 · JSON 介面見 /api/", "Jiansuo · works offline · JSON at /api/"),
+    # search
+    "search": ("搜尋", "Search"),
+    "search_label": ("搜尋全文", "Search the full text"),
+    "search_placeholder": ("例如：俄罗斯 外交", "e.g. 俄罗斯 外交 or Putin"),
+    "help_title": ("查詢語法", "Query language"),
+    "help_intro": ("簡體、繁體或英文皆可；各詞以 AND 連結；人名與譯名自動擴展。",
+                   "Simplified, Traditional or English; words are ANDed; names and their "
+                   "translations are expanded automatically."),
+    "help_words": ("兩詞都要出現（簡繁皆可）", "both words, in either script"),
+    "help_phrase": ("完全相符的字串", "the exact characters"),
+    "help_name": ("人名：也找 蒲亭、普京", "a name: also finds 蒲亭, 普京"),
+    "help_source": ("註釋中的網址或出處", "a URL or source cited in a note"),
+    "help_title_field": ("標題含「拜登」的文章", "articles whose title contains 拜登"),
+    "help_year": ("2007 年的文章中的「蒲亭」", "蒲亭 in articles from 2007"),
+    "help_section": ("章節標題含「前言」", "in sections titled 前言"),
+    "help_or_not": ("OR 任一；-詞 或 NOT 排除；author: keyword: abstract: year:2000-2010",
+                    "OR either; -word or NOT excludes; author: keyword: abstract: year:2000-2010"),
+    "n_results": ("共 {n} 個段落", "{n} passages"),
+    "n_in_articles": ("，分屬 {n} 篇文章", " in {n} articles"),
+    "took": ("（{ms} 毫秒）", " ({ms} ms)"),
+    "no_results": ("沒有找到相符的段落。", "No passage matches."),
+    "no_results_hint": ("試試較短的詞、拿掉引號，或改用簡體／英文。",
+                        "Try fewer words, drop the quotes, or use another script or English."),
+    "also_searched": ("同時搜尋：", "Also searched: "),
+    "search_without": ("只搜尋原詞", "search without these"),
+    "expansion_off": ("未擴展譯名。", "Names were not expanded."),
+    "search_with": ("擴展譯名", "expand names"),
+    "query_error": ("無法執行查詢：", "The query could not be run: "),
+    "facets": ("篩選", "Refine"),
+    "facet_article": ("文章", "Article"),
+    "facet_year": ("年份", "Year"),
+    "facet_section": ("章節", "Section"),
+    "facet_kind": ("段落類型", "Passage kind"),
+    "remove_filter": ("移除篩選", "remove filter"),
+    "filters_active": ("已篩選：", "Filtered by: "),
+    "kind_title": ("標題", "title"),
+    "kind_abstract": ("摘要", "abstract"),
+    "kind_keywords": ("關鍵詞", "keywords"),
+    "kind_paragraph": ("正文", "body"),
+    "kind_footnote": ("註釋", "note"),
+    "page_nav": ("分頁", "Pages"),
+    "prev": ("上一頁", "Previous"),
+    "next": ("下一頁", "Next"),
+    "page_of": ("第 {page} 頁，共 {pages} 頁", "Page {page} of {pages}"),
+    "open_passage": ("閱讀段落", "read the passage"),
+    "json": ("JSON", "JSON"),
+    # articles and reader
+    "articles_title": ("文章", "Articles"),
+    "n_articles": ("索引中共有 {n} 篇文章", "{n} articles in the index"),
+    "authors": ("作者", "Authors"),
+    "submitted": ("收稿日期", "Submitted"),
+    "accepted": ("接受刊登日期", "Accepted"),
+    "keywords": ("關鍵詞", "Keywords"),
+    "column": ("欄目", "Column"),
+    "editor": ("責任編輯", "Editor"),
+    "abstract_zh": ("中文摘要", "Abstract (Chinese)"),
+    "abstract_en": ("英文摘要", "Abstract (English)"),
+    "toc": ("目次", "Contents"),
+    "notes": ("註釋", "Notes"),
+    "note_n": ("註 {n}", "note {n}"),
+    "same_as": ("→ 註 {n}", "→ note {n}"),
+    "same_as_label": ("同註：出處見註 {n}", "Same source as note {n}"),
+    "back_to_text": ("回到正文", "back to the text"),
+    "problem": ("問題", "Problem"),
+    "highlighting": ("標示：", "Highlighting: "),
+    "n_marked": ("{n} 個段落含相符字詞", "{n} passages match"),
+    "clear_highlight": ("取消標示", "clear"),
+    "references": ("參考文獻匯出", "Export references"),
+    "year": ("年份", "Year"),
+    "passages": ("段落", "passages"),
+    "notes_count": ("{n} 則註釋", "{n} notes"),
+    "warnings": ("解析警告", "Parse warnings"),
+    # sources
+    "sources_title": ("引用來源", "Sources"),
+    "sources_label": ("篩選來源（作者、標題、網址）", "Filter sources (author, title, URL)"),
+    "sources_placeholder": ("例如：whitehouse.gov", "e.g. whitehouse.gov"),
+    "filter": ("篩選", "Filter"),
+    "n_sources": ("{n} 筆來源", "{n} sources"),
+    "n_source_articles": ("，引用於 {n} 篇文章", ", cited in {n} articles"),
+    "cited_by": ("引用處", "Cited in"),
+    "export": ("匯出", "Export"),
+    "export_all": ("匯出全部結果", "Export all results"),
+    "no_sources": ("沒有相符的來源。", "No source matches."),
+    "via": ("（經註 {n}）", " (via note {n})"),
+    # concordance
+    "kwic_title": ("語境索引", "Concordance"),
+    "kwic_label": ("詞語或片語", "Word or phrase"),
+    "kwic_placeholder": ("例如：蘇聯解體", "e.g. 蘇聯解體"),
+    "kwic_intro": ("列出詞語在所有文章中的每一次出現，含前後文；簡繁皆可。",
+                   "Every occurrence of a phrase across all articles, with its context, in either script."),
+    "kwic_sort": ("排序", "Sort"),
+    "sort_position": ("依出現順序", "by position"),
+    "sort_left": ("依左文", "by left context"),
+    "sort_right": ("依右文", "by right context"),
+    "left_context": ("左文", "Left context"),
+    "right_context": ("右文", "Right context"),
+    "phrase": ("詞語", "Phrase"),
+    "where": ("出處", "Where"),
+    "n_lines": ("{n} 次出現", "{n} occurrences"),
+    "per_article": ("各文章出現次數", "Occurrences per article"),
+    "no_lines": ("沒有出現。", "No occurrence."),
+    "truncated": ("只顯示前 {n} 筆。", "Only the first {n} are shown."),
+    # glossary
+    "glossary_title": ("譯名對照", "Glossary"),
+    "glossary_intro": ("從文中「中文（English）」的寫法挖掘，並與異體譯名表連結；搜尋時自動擴展。",
+                       "Mined from inline glosses such as 蒲亭（Vladimir Putin） and linked through the "
+                       "variants table; searches expand them automatically."),
+    "glossary_label": ("篩選詞條", "Filter entries"),
+    "glossary_placeholder": ("例如：普京", "e.g. 普京"),
+    "only_found": ("只列出文中出現者", "only terms found in the articles"),
+    "n_entries": ("{n} 個詞條", "{n} entries"),
+    "terms_zh": ("中文", "Chinese"),
+    "glosses": ("外文", "Foreign"),
+    "evidence": ("依據", "Evidence"),
+    "occurrences": ("出現於", "Found in"),
+    "person": ("人名", "person"),
+    "source_mined": ("文中挖掘", "mined"),
+    "source_variants": ("異體表", "variants table"),
+    "source_cedict": ("CC-CEDICT", "CC-CEDICT"),
+    "download": ("下載", "Download"),
+    "no_entries": ("沒有相符的詞條。", "No entry matches."),
+    # errors
+    "not_found": ("找不到這個頁面", "Page not found"),
+    "not_found_text": ("網址可能有誤，或文章已從索引移除。", "The address is wrong or the article left the index."),
+    "article_not_found": ("索引中沒有這篇文章：{id}", "No such article in the index: {id}"),
+    "unavailable": ("索引無法使用", "The index is unavailable"),
+    "server_error": ("發生錯誤", "Something went wrong"),
+    "server_error_text": ("伺服器無法完成這個請求。", "The server could not complete this request."),
+    "back_home": ("回首頁", "Back to the home page"),
+    "too_long": ("查詢太長（{n} 字），上限為 {limit} 字。", "The query is {n} characters long; the limit is {limit}."),
+    "bad_format": ("不支援的格式：{f}；請用 bibtex、ris 或 csl。", "Unknown format {f}; use bibtex, ris or csl."),
+    "bad_export": ("請指定 source=、article= 或 q=。", "Give source=, article= or q= to export."),
+}
+
+
+def text(key: str, lang: str, **kw) -> str:
+    """Return UI string ``key`` in ``lang`` with ``{placeholders}`` filled."""
+    zh, en = STRINGS[key]
+    s = en if lang == "en" else zh
+    return s.format(**kw) if kw else s
+
+
+def current_lang() -> str:
+    """Return the language of this request: ?lang=, else the cookie, else zh."""
+    if "lang" not in g:
+        for lang in (request.args.get("lang"), request.cookies.get(COOKIE), "zh"):
+            if lang in LANGS:
+                g.lang = lang
+                break
+    return g.lang
+
+
+def t(key: str, **kw) -> str:
+    """Return UI string ``key`` in the language of this request."""
+    return text(key, current_lang(), **kw)
+
+
+def remember_lang(response):
+    """Store an explicit ``?lang=`` choice in a cookie for a year."""
+    asked = request.args.get("lang")
+    if asked in LANGS and request.cookies.get(COOKIE) != asked:
+        response.set_cookie(COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+def init_app(app) -> None:
+    """Expose ``t``, the language and its ``lang`` attribute to templates."""
+    app.after_request(remember_lang)
+
+    @app.context_processor
+    def inject():
+        lang = current_lang()
+        other = "en" if lang == "zh" else "zh"
+        return {"t": t, "lang": lang, "html_lang": HTML_LANG[lang], "other_lang": other,
+                "switch_url": switch_url(other)}
+
+
+def switch_url(lang: str) -> str:
+    """Return this page's URL in language ``lang``."""
+    args = {k: v for k, v in request.args.items() if not k.startswith("_")}
+    args["lang"] = lang
+    if request.endpoint and request.url_rule is not None:
+        return url_for(request.endpoint, **{**args, **(request.view_args or {})})
+    return url_for("views.index", lang=lang)

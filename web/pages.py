@@ -1,0 +1,238 @@
+"""Build the data of each page once; the HTML view renders it, the API returns its JSON part.
+
+Functions here take the request's arguments already parsed and a searcher,
+and never touch Flask's request: they can be called from tests directly.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from indexer.concordance import counts, kwic, sort_lines
+from indexer.errors import JiansuoError
+from indexer.query import parse_query
+from indexer.schema import PASSAGE_KINDS
+from indexer.search import SearchResult
+from indexer.sources import collect_sources, search_sources
+from web.render import Highlighter, body_blocks, note_views
+from web.state import FilteredSearcher, cached
+
+FILTERS = ("article", "kind", "year", "section")
+_SECTION = re.compile(r"^s\d{1,4}$")
+_YEAR = re.compile(r"^\d{4}$")
+MAX_PAGE = 1000
+KWIC_WIDTHS = (10, 20, 30, 40)
+KWIC_MAX_LINES = 2000
+
+
+def as_int(value: str | None, default: int, lo: int, hi: int) -> int:
+    """Parse a positive integer argument, clamped to [lo, hi]; junk gives ``default``.
+
+    >>> as_int("3", 1, 1, 10), as_int("x", 1, 1, 10), as_int("99", 1, 1, 10), as_int("-5", 2, 1, 10)
+    (3, 1, 10, 1)
+    """
+    try:
+        n = int(value) if value is not None else default
+    except ValueError:
+        return default
+    return max(lo, min(hi, n))
+
+
+def too_long(q: str, limit: int) -> dict | None:
+    """Return the arguments of the "too long" message, or None if ``q`` fits."""
+    return {"n": len(q), "limit": limit} if len(q) > limit else None
+
+
+# ---------------------------------------------------------------- search
+
+
+@dataclass
+class SearchParams:
+    q: str
+    page: int = 1
+    limit: int = 10
+    expand: bool = True
+    filters: dict[str, str] = field(default_factory=dict)
+
+    def args(self, **changes) -> dict:
+        """Return the URL arguments of this search with ``changes`` (None drops an argument)."""
+        d = {"q": self.q, "page": self.page if self.page > 1 else None,
+             "n": self.limit if self.limit != 10 else None,
+             "expand": None if self.expand else 0, **self.filters}
+        d.update(changes)
+        return {k: v for k, v in d.items() if v is not None}
+
+
+def search_params(args, max_page_size: int) -> SearchParams:
+    """Read q, page, n, expand and the filters (article, kind, year, section) from ``args``."""
+    filters = {}
+    for name in FILTERS:
+        value = (args.get(name) or "").strip()
+        ok = {"article": lambda v: re.fullmatch(r"[\w.-]{1,200}", v),
+              "kind": lambda v: v in PASSAGE_KINDS,
+              "year": lambda v: _YEAR.match(v), "section": lambda v: _SECTION.match(v)}[name]
+        if value and ok(value):
+            filters[name] = value
+    return SearchParams(
+        q=args.get("q", ""),
+        page=as_int(args.get("page"), 1, 1, MAX_PAGE),
+        limit=as_int(args.get("n"), 10, 1, max_page_size),
+        expand=args.get("expand", "1") not in ("0", "false", "no", "off"),
+        filters=filters,
+    )
+
+
+def restriction(filters: dict[str, str]) -> wq.Query | None:
+    """Return the Whoosh query a hit must also match to pass ``filters``."""
+    parts = []
+    for name, value in filters.items():
+        parts.append(wq.NumericRange("year", int(value), int(value)) if name == "year"
+                     else wq.Term(name, value))
+    return wq.And(parts) if parts else None
+
+
+def run_search(s: FilteredSearcher, p: SearchParams, max_query: int) -> SearchResult:
+    """Run a search with its filters and facets; a rejected query comes back with ``error`` set."""
+    if too_long(p.q, max_query):
+        return SearchResult(query=p.q, error=f"The query is {len(p.q):,} characters long; "
+                            f"the limit is {max_query:,}. Search for a shorter phrase.",
+                            page=p.page, limit=p.limit)
+    s.restrict = restriction(p.filters)
+    try:
+        return s.search(p.q, limit=p.limit, page=p.page, expand=p.expand, facets=True)
+    finally:
+        s.restrict = None
+
+
+def cards(s: FilteredSearcher) -> dict[str, dict]:
+    """Return the card metadata of every article: title, title_en, authors, year, sections."""
+    return cached("cards", lambda: {a: (s.card(a) or {}).get("meta", {}) for a in s.article_ids()})
+
+
+def search_page(s: FilteredSearcher, p: SearchParams, max_query: int) -> dict:
+    """Return the search result, its hits grouped by article with their cards, and the facets."""
+    result = run_search(s, p, max_query)
+    meta = cards(s)
+    groups = result.groups()
+    for grp in groups:
+        grp["card"] = meta.get(grp["article"], {})
+    facets = []
+    for name in ("article", "year", "kind", "section"):
+        values = result.facets.get(name, {})
+        if name == "section" and "article" not in p.filters:
+            continue  # section ids are only unique within one article
+        labels = {"article": lambda v: meta.get(v, {}).get("title", v),
+                  "section": lambda v: meta.get(p.filters.get("article"), {}).get("sections", {}).get(v, v)}
+        items = [{"value": v, "label": labels[name](v) if name in labels else v, "count": c,
+                  "active": p.filters.get(name) == v} for v, c in values.items()]
+        if items:
+            facets.append({"name": name, "items": items})
+    pages = max(1, math.ceil(result.total / p.limit)) if result.total else 1
+    return {"result": result, "groups": groups, "facets": facets, "params": p,
+            "pages": min(pages, MAX_PAGE), "n_articles": len(result.facets.get("article", {}))}
+
+
+# ---------------------------------------------------------------- reader
+
+
+def article_page(s: FilteredSearcher, article_id: str, q: str, expand: bool, note_label) -> dict | None:
+    """Return the reader's data for ``article_id`` (None if it is not indexed), marked for ``q``."""
+    if article_id not in cards(s):
+        return None
+    article = s.article(article_id)
+    if article is None:
+        return None
+    hl, error = Highlighter(), None
+    if q.strip():
+        try:
+            compiled = s.compile(parse_query(q), expand=expand)
+            hl = Highlighter(compiled.words, compiled.phrases)
+        except JiansuoError as err:
+            error = str(err)
+    title = {lang: hl.spans("title", getattr(article.title, lang)) for lang in ("zh", "en")}
+    abstract = {lang: hl.spans(f"abstract-{lang}", getattr(article.abstract, lang)) for lang in ("zh", "en")}
+    keywords = "\n".join(x for x in ("、".join(article.keywords.zh), ", ".join(article.keywords.en)) if x)
+    hl.spans("keywords", keywords)
+    blocks, refs = body_blocks(article, hl, note_label)
+    notes = note_views(article, hl, refs)
+    return {"article": article, "card": cards(s)[article_id], "title_spans": title,
+            "abstract_spans": abstract, "blocks": blocks, "notes": notes,
+            "marked": hl.marked, "q": q, "expand": expand, "error": error}
+
+
+# ---------------------------------------------------------------- sources
+
+
+def all_sources(s: FilteredSearcher):
+    """Return every cited source of the collection (cached until the index changes)."""
+    return cached("sources", lambda: collect_sources(s.articles()))
+
+
+def sources_page(s: FilteredSearcher, q: str, page: int, limit: int) -> dict:
+    """Return the sources matching ``q`` (author, title, container, publisher, URL), one page of them."""
+    found = search_sources(all_sources(s), q)
+    pages = max(1, math.ceil(len(found) / limit))
+    page = min(page, pages)
+    shown = found[(page - 1) * limit : page * limit]
+    return {"q": q, "total": len(found), "page": page, "pages": pages, "limit": limit,
+            "n_articles": len({c.article_id for src in found for c in src.citing}),
+            "sources": shown, "cards": cards(s)}
+
+
+def sources_json(d: dict) -> dict:
+    """Return the JSON twin of :func:`sources_page`."""
+    return {"query": d["q"], "total": d["total"], "n_articles": d["n_articles"], "page": d["page"],
+            "limit": d["limit"], "sources": [src.to_dict() for src in d["sources"]]}
+
+
+# ---------------------------------------------------------------- concordance
+
+
+def concordance_page(s: FilteredSearcher, q: str, sort: str, width: int) -> dict:
+    """Return every occurrence of phrase ``q`` with ``width`` characters of context, sorted."""
+    phrase = q.strip()
+    passages = cached(("kwic", phrase), lambda: s.passages_matching(phrase))
+    lines = sort_lines(kwic(passages, phrase, width), sort)
+    per_article = counts(sort_lines(lines, "position"))
+    return {"q": q, "sort": sort, "width": width, "total": len(lines),
+            "lines": lines[:KWIC_MAX_LINES], "truncated": len(lines) > KWIC_MAX_LINES,
+            "counts": per_article, "cards": cards(s)}
+
+
+def concordance_json(d: dict) -> dict:
+    """Return the JSON twin of :func:`concordance_page`."""
+    from dataclasses import asdict
+
+    return {"query": d["q"], "sort": d["sort"], "width": d["width"], "total": d["total"],
+            "counts": d["counts"], "lines": [asdict(x) for x in d["lines"]]}
+
+
+# ---------------------------------------------------------------- glossary
+
+
+def glossary_page(s: FilteredSearcher, q: str, only_found: bool) -> dict:
+    """Return the glossary entries with a member containing ``q`` (any script, any case)."""
+    from indexer.sources import fold
+
+    needle = fold(q)
+    entries = []
+    for e in s.glossary.entries:
+        if only_found and not e.occurrences:
+            continue
+        if needle and not any(needle in fold(m) for m in e.members()):
+            continue
+        entries.append(e)
+    places = {e.id: list({(o.article, o.passage): o for o in e.occurrences}.values()) for e in entries}
+    return {"q": q, "only_found": only_found, "entries": entries, "total": len(s.glossary.entries),
+            "places": places, "cards": cards(s)}
+
+
+def glossary_json(d: dict) -> dict:
+    """Return the JSON twin of :func:`glossary_page` (the shape of ``Glossary.to_dict``)."""
+    from dataclasses import asdict
+
+    return {"version": 1, "query": d["q"], "entries": [asdict(e) for e in d["entries"]]}

@@ -1,0 +1,172 @@
+"""The HTML pages: search, reader, sources, concordance, glossary, exports."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
+
+from indexer.concordance import SORT_KEYS
+from indexer.export import to_bibtex, to_csl_json, to_ris
+from indexer.sources import find_source, search_sources
+from web import pages
+from web.i18n import t
+from web.render import marked
+from web.state import get_searcher
+
+bp = Blueprint("views", __name__)
+bp.add_app_template_global(marked, "marked_html")
+
+EXPORTS = {
+    "bibtex": (to_bibtex, "application/x-bibtex; charset=utf-8", "bib"),
+    "ris": (to_ris, "application/x-research-info-systems; charset=utf-8", "ris"),
+    "csl": (to_csl_json, "application/vnd.citationstyles.csl+json; charset=utf-8", "json"),
+}
+EXAMPLES = [
+    ("俄罗斯 外交", "help_words"), ('"俄關係"', "help_phrase"), ("Putin", "help_name"),
+    ("source:state.gov", "help_source"), ("title:拜登", "help_title_field"),
+    ("year:2007 蒲亭", "help_year"), ("section:前言", "help_section"),
+]
+
+
+def limits() -> tuple[int, int]:
+    """Return (max_query, max_page_size) of this app."""
+    return current_app.config["MAX_QUERY"], current_app.config["MAX_PAGE_SIZE"]
+
+
+def timed(name: str, ms: float) -> None:
+    """Add a ``Server-Timing`` entry to this response."""
+    g.setdefault("timings", []).append((name, ms))
+
+
+@bp.route("/")
+def index():
+    """Show the search box, the query language with examples, and the indexed articles."""
+    s = get_searcher()
+    return render_template("index.html", examples=EXAMPLES, cards=pages.cards(s))
+
+
+@bp.route("/articles")
+def articles():
+    """List the indexed articles with their titles, authors and years."""
+    return render_template("articles.html", cards=pages.cards(get_searcher()))
+
+
+@bp.route("/search")
+def search():
+    """Show the passages matching ``q``, grouped by article, with facets and pages."""
+    max_query, max_page_size = limits()
+    p = pages.search_params(request.args, max_page_size)
+    d = pages.search_page(get_searcher(), p, max_query)
+    timed("search", d["result"].took_ms)
+    return render_template("search.html", q=p.q, **d)
+
+
+@bp.route("/articles/<article_id>")
+def article(article_id: str):
+    """Show one article with its notes, the passages matching ``q`` marked."""
+    q = request.args.get("q", "")
+    if len(q) > limits()[0]:
+        q = ""
+    expand = request.args.get("expand", "1") != "0"
+    d = pages.article_page(get_searcher(), article_id, q, expand, lambda n: t("note_n", n=n))
+    if d is None:
+        abort(404, t("article_not_found", id=article_id))
+    return render_template("article.html", **d)
+
+
+@bp.route("/sources")
+def sources():
+    """List the cited sources matching ``q`` with the sentences that cite them."""
+    max_query, max_page_size = limits()
+    q = request.args.get("q", "")
+    error = pages.too_long(q, max_query)
+    page = pages.as_int(request.args.get("page"), 1, 1, pages.MAX_PAGE)
+    limit = pages.as_int(request.args.get("n"), 50, 1, max_page_size)
+    d = pages.sources_page(get_searcher(), "" if error else q, page, limit)
+    return render_template("sources.html", error=error and t("too_long", **error), **{**d, "q": q})
+
+
+@bp.route("/export")
+def export():
+    """Download citations as BibTeX, RIS or CSL-JSON: one source, an article's, or a source search."""
+    fmt = request.args.get("format", "bibtex")
+    if fmt not in EXPORTS:
+        abort(400, t("bad_format", f=fmt))
+    s = get_searcher()
+    if request.args.get("source"):
+        items = find_source(pages.all_sources(s), request.args["source"])
+        name = f"source-{request.args['source']}"
+    elif request.args.get("article"):
+        items = s.article(request.args["article"]) if request.args["article"] in pages.cards(s) else None
+        name = f"{request.args['article']}-references"
+    elif "q" in request.args:
+        q = request.args["q"]
+        if pages.too_long(q, limits()[0]):
+            abort(400, t("too_long", **pages.too_long(q, limits()[0])))
+        items = search_sources(pages.all_sources(s), q)
+        name = "sources"
+    else:
+        abort(400, t("bad_export"))
+    if items is None:
+        abort(404)
+    write, mimetype, ext = EXPORTS[fmt]
+    name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)[:100]
+    return Response(write(items), headers={
+        "Content-Type": mimetype, "Content-Disposition": f'attachment; filename="{name}.{ext}"'})
+
+
+@bp.route("/concordance")
+def concordance():
+    """Show every occurrence of a phrase with its left and right context."""
+    max_query, _ = limits()
+    q = request.args.get("q", "")
+    sort = request.args.get("sort", "position")
+    sort = sort if sort in SORT_KEYS else "position"
+    width = pages.as_int(request.args.get("width"), 20, 5, 60)
+    d, error = None, None
+    if pages.too_long(q, max_query):
+        error = t("too_long", **pages.too_long(q, max_query))
+    elif q.strip():
+        d = pages.concordance_page(get_searcher(), q, sort, width)
+    return render_template("concordance.html", q=q, sort=sort, width=width, d=d, error=error,
+                           cards=pages.cards(get_searcher()))
+
+
+@bp.route("/glossary")
+def glossary():
+    """Show the mined term pairs and variants, filtered by ``q``."""
+    q = request.args.get("q", "")[: limits()[0]]
+    only_found = request.args.get("found") == "1"
+    d = pages.glossary_page(get_searcher(), q, only_found)
+    return render_template("glossary.html", **d)
+
+
+@bp.route("/glossary.csv")
+def glossary_csv():
+    """Download the whole glossary as CSV."""
+    return Response(get_searcher().glossary.to_csv(), headers={
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": 'attachment; filename="glossary.csv"'})
+
+
+@bp.route("/glossary.json")
+def glossary_json():
+    """Download the whole glossary as JSON."""
+    return Response(json.dumps(get_searcher().glossary.to_dict(), ensure_ascii=False, indent=1),
+                    headers={"Content-Type": "application/json; charset=utf-8",
+                             "Content-Disposition": 'attachment; filename="glossary.json"'})
+
+
+@bp.route("/opensearch.xml")
+def opensearch():
+    """Describe the search so browsers can add the site as a search engine."""
+    body = render_template("opensearch.xml", root=request.url_root,
+                           search_url=url_for("views.search", _external=True))
+    return Response(body, mimetype="application/opensearchdescription+xml")
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Serve the icon where browsers look for it."""
+    return current_app.send_static_file("icon.svg")
