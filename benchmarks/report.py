@@ -167,7 +167,7 @@ def render(results: list[dict], plot: str | None = "plot.png") -> str:
     lines += [
         "## How each number is taken", "",
         "- **build**: wall time of a child process that indexes every file (MB/s over the raw UTF-8"
-        " bytes); **peak RSS** is that child's `ru_maxrss` (its own and its children's).",
+        " bytes); **peak RSS** is that child's `VmHWM` (and its own children's `ru_maxrss`).",
         "- **index / raw**: bytes of the index folder over bytes of the article files.",
         f"- **latency**: {results[-1]['settings']['queries']} fixed queries (words in both scripts,"
         " phrases, single characters, English, a title field), top 10 hits with snippets, after a"
@@ -191,6 +191,17 @@ def render(results: list[dict], plot: str | None = "plot.png") -> str:
         "- **tantivy-han1** — tantivy-py with `Tokenizer.regex(r\"\\p{Han}|[0-9A-Za-z]+\")` and"
         " lower case, one document per block, phrases as `phrase_query` over characters; one"
         " indexing thread.",
+        "",
+        "What separates them: the peers do not fold scripts, so their Simplified recall is the share"
+        " of phrases written the same in both scripts, and their Traditional recall misses variant"
+        " characters that `t2s` folds (覈准 for 核准). tantivy's character phrases also match across"
+        " punctuation (國，俄 for 國俄), the precision it loses. Whoosh + jieba only finds words as"
+        " jieba cut them, and its AND of words also returns documents where they are apart.",
+        "",
+        "The corpus's notes are recovered heuristically: a number glued to the text (not a count,"
+        " date or article number) is a marker when the same number later starts a note text that"
+        " ends at the next full stop; notes whose text cannot be found stay plain digits. Text is"
+        " never added, only moved next to its paragraph.",
         "",
     ]
     if plot:

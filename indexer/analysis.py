@@ -265,7 +265,6 @@ ENGLISH_STOP_WORDS = frozenset(
 
 
 def word_analyzer():
-    """Return the analyzer of word fields: segment, stem English, drop English stop words."""
-    return ChineseTokenizer() | EnglishStemFilter() | StopFilter(
-        stoplist=ENGLISH_STOP_WORDS, minsize=1
-    )
+    """Return the analyzer of word fields: segment, drop English stop words, stem English."""
+    stop = StopFilter(stoplist=ENGLISH_STOP_WORDS, minsize=1, renumber=False)
+    return ChineseTokenizer() | stop | EnglishStemFilter()

@@ -181,8 +181,9 @@ def _merge(cits: list[Citation]) -> Citation:
     for name in ("authors", "editors"):
         lists = [tuple(getattr(c, name)) for c in cits if getattr(c, name)]
         setattr(out, name, list(Counter(lists).most_common(1)[0][0]) if lists else [])
+    # A book's or web page's pages are the notes' locators; an article's agreed range is its extent.
     pages = {c.pages for c in cits}
-    out.pages = pages.pop() if len(pages) == 1 else None
+    out.pages = pages.pop() if len(pages) == 1 and out.kind in ("article", "chapter") else None
     return out
 
 

@@ -232,6 +232,8 @@ def test_article_exports_its_bibliography():
     assert len(cits) == 16 == len(collect_sources([art]))
     zheng = next(c for c in cits if c.authors == ["鄭羽"])
     assert zheng.pages is None  # pages 94 and 198-235 belong to notes, not to the book
+    pages = {c.title: c.pages for c in cits}
+    assert pages["美國問題研究第五輯"] is None and pages["後冷戰時期歐盟對中亞地區之戰略作為：強權政治的意涵"] == "1-27"
     assert len(rispy.loads(to_ris(art))) == 16 and len(json.loads(to_csl_json(art))) == 16
     assert len(bib_entries(to_bibtex(art))) == 16
 

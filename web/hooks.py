@@ -58,7 +58,7 @@ def http_error(err: HTTPException):
     if status == 404:
         title = t("not_found")
         custom = err.description != type(err).description
-        message = err.description if custom else t("not_found_text")
+        message = err.description if custom or wants_json() else t("not_found_text")
     elif status >= 500:
         title, message = t("server_error"), t("server_error_text")
     else:

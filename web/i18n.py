@@ -199,12 +199,13 @@ def remember_lang(response):
 def init_app(app) -> None:
     """Expose ``t``, the language and its ``lang`` attribute to templates."""
     app.after_request(remember_lang)
+    app.add_template_global(t, "t")
 
     @app.context_processor
     def inject():
         lang = current_lang()
         other = "en" if lang == "zh" else "zh"
-        return {"t": t, "lang": lang, "html_lang": HTML_LANG[lang], "other_lang": other,
+        return {"lang": lang, "html_lang": HTML_LANG[lang], "other_lang": other,
                 "switch_url": switch_url(other)}
 
 

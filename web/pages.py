@@ -227,8 +227,9 @@ def glossary_page(s: FilteredSearcher, q: str, only_found: bool) -> dict:
             continue
         entries.append(e)
     places = {e.id: list({(o.article, o.passage): o for o in e.occurrences}.values()) for e in entries}
+    keys = {e.id: "|".join(e.members() + [fold(m) for m in e.members()]) for e in entries}
     return {"q": q, "only_found": only_found, "entries": entries, "total": len(s.glossary.entries),
-            "places": places, "cards": cards(s)}
+            "places": places, "keys": keys, "cards": cards(s)}
 
 
 def glossary_json(d: dict) -> dict:
