@@ -72,15 +72,13 @@ def run_index(paths: list[Path], index_dir: Path, wait: float = 0.0, quiet: bool
     """Index ``paths`` with a progress bar on a terminal; print a per-file error report."""
     from indexer.build import build_index, discover
 
-    files, _ = discover(paths)
-    show_bar = sys.stderr.isatty() and not quiet
-    with click.progressbar(length=len(files), label="Indexing", file=sys.stderr,
-                           show_pos=True, item_show_func=lambda p: p and p.name) as bar:
-        def progress(path: Path) -> None:
-            if show_bar:
-                bar.update(1, path)
-
-        report = build_index(paths, index_dir, progress=progress, wait=wait)
+    if sys.stderr.isatty() and not quiet:
+        files, _ = discover(paths)
+        with click.progressbar(length=len(files), label="Indexing", file=sys.stderr,
+                               show_pos=True, item_show_func=lambda p: p and p.name) as bar:
+            report = build_index(paths, index_dir, progress=lambda p: bar.update(1, p), wait=wait)
+    else:
+        report = build_index(paths, index_dir, wait=wait)
     for err in report.errors:
         click.echo(f"error: {err.message}", err=True)
     for warning in report.warnings:
@@ -193,6 +191,140 @@ def serve(index_dir: Path | None, host: str, port: int, threads: int, debug: boo
     import waitress
 
     waitress.serve(app, host=host, port=port, threads=threads, ident="jiansuo")
+
+
+def _open(index_dir: Path | None):
+    from indexer.search import Searcher
+
+    try:
+        return Searcher(_index_dir(index_dir))
+    except JiansuoError as err:
+        raise _fail(err) from err
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the sources as JSON.")
+def sources(query: str, index_dir: Path | None, as_json: bool) -> None:
+    """List the sources cited in the footnotes, with the sentences citing them.
+
+    QUERY matches authors, titles, publishers and URLs or domains (e.g. state.gov, 鄭羽).
+    """
+    from indexer.sources import search_sources
+
+    with _open(index_dir) as s:
+        found = search_sources(s.sources(), query)
+    if as_json:
+        _echo_json([src.to_dict() for src in found])
+        return
+    for src in found:
+        c = src.citation
+        who = ", ".join(c.authors) or c.domain or ""
+        click.echo(f"{src.key}  {who}  {c.title or c.url or c.raw}  "
+                   f"(cited in {src.n_articles} article(s), {src.n_notes} note(s))")
+        for cite in src.citing:
+            where = f"{cite.article_id} note {cite.n}" + (f", {cite.locator}" if cite.locator else "")
+            click.echo(f"    {where}: {cite.sentence}")
+    click.echo(f"{len(found)} source(s)", err=True)
+
+
+EXPORT_FORMATS = ("bibtex", "ris", "csl")
+
+
+@main.command()
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(EXPORT_FORMATS))
+@index_option
+@click.option("--source", "source_key", help="Export one source (its key from `jiansuo sources`).")
+@click.option("--article", "article_id", help="Export the references of one article.")
+@click.option("--query", default=None, help="Export the sources matching a sources query.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to a file (UTF-8) instead of standard output.")
+def export(fmt: str, index_dir: Path | None, source_key: str | None, article_id: str | None,
+           query: str | None, output: Path | None) -> None:
+    """Export references as BibTeX, RIS or CSL-JSON (all sources unless narrowed)."""
+    from indexer.export import to_bibtex, to_csl_json, to_ris
+    from indexer.sources import find_source, search_sources
+
+    with _open(index_dir) as s:
+        if article_id:
+            items = s.article(article_id)
+            if items is None:
+                raise click.ClickException(f"no article {article_id!r} in the index; see `jiansuo search`")
+        elif source_key:
+            items = find_source(s.sources(), source_key)
+            if items is None:
+                raise click.ClickException(f"no source {source_key!r}; list keys with `jiansuo sources`")
+        else:
+            items = search_sources(s.sources(), query or "")
+    text = {"bibtex": to_bibtex, "ris": to_ris, "csl": to_csl_json}[fmt](items)
+    if output:
+        output.write_text(text, "utf-8")
+    else:
+        click.echo(text)
+
+
+@main.command()
+@click.argument("term", required=False)
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the glossary as JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the glossary as CSV.")
+@click.option("--dictionary", is_flag=True, help="With TERM: add CC-CEDICT suggestions.")
+def glossary(term: str | None, index_dir: Path | None, as_json: bool, as_csv: bool,
+             dictionary: bool) -> None:
+    """Show the term pairs mined from the articles and the variant table.
+
+    With TERM, show what a search for it expands to, and why.
+    """
+    with _open(index_dir) as s:
+        g = s.glossary
+    if term:
+        found = g.explain(term, dictionary=dictionary)
+        if as_json:
+            _echo_json([{"term": e.term, "source": e.source, "why": e.why} for e in found])
+        for e in [] if as_json else found:
+            click.echo(f"{e.term}\t{e.source}\t{e.why}")
+        if dictionary and not as_json:
+            from indexer.variants import suggest
+
+            for sug in suggest(term):
+                click.echo(f"suggestion: {sug.traditional} / {sug.simplified} ({sug.pinyin}): "
+                           f"{sug.definition}")
+        return
+    if as_csv:
+        click.echo(g.to_csv(), nl=False)
+    elif as_json:
+        _echo_json(g.to_dict())
+    else:
+        for e in g.entries:
+            click.echo(" / ".join(e.terms_zh + e.glosses))
+
+
+@main.command()
+@click.argument("phrase")
+@index_option
+@click.option("--width", default=20, show_default=True, help="Characters of context on each side.")
+@click.option("--sort", "order", type=click.Choice(["position", "left", "right"]), default="position",
+              show_default=True, help="Order by position, left context (read backwards) or right context.")
+@click.option("--json", "as_json", is_flag=True, help="Print the lines as JSON.")
+def concordance(phrase: str, index_dir: Path | None, width: int, order: str, as_json: bool) -> None:
+    """Show every occurrence of PHRASE in the index with its left and right context."""
+    from dataclasses import asdict
+
+    from indexer.concordance import counts, format_line, kwic, sort_lines
+
+    try:
+        with _open(index_dir) as s:
+            lines = sort_lines(kwic(s.passages_matching(phrase), phrase, width), order)
+    except JiansuoError as err:
+        raise _fail(err) from err
+    if as_json:
+        _echo_json({"phrase": phrase, "counts": counts(lines), "lines": [asdict(x) for x in lines]})
+        return
+    for x in lines:
+        click.echo(f"{x.article} {x.passage:>6}  {format_line(x, width)}")
+    click.echo(f"{len(lines)} occurrence(s): "
+               + ", ".join(f"{a} {n}" for a, n in counts(lines).items()), err=True)
 
 
 def _print_result(result) -> None:

@@ -32,6 +32,7 @@ _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _HIDDEN = wq.Or([wq.Term("kind", "article"), wq.Term("kind", "data")])
 ARTICLE_FIELDS = {"title": "title_c", "author": "author_c", "keyword": "keyword_c"}
 EXPANSION_BOOST = 0.8
+_SOURCES_CACHE: dict[tuple, list] = {}
 
 
 @dataclass
@@ -168,6 +169,16 @@ class Searcher:
         """Yield every indexed article (for sources, glossary and exports)."""
         for doc in self.searcher.documents(kind="data"):
             yield Article.from_dict(json.loads(doc["data"]))
+
+    def sources(self):
+        """Return every source cited across the collection (cached per index version)."""
+        from indexer.sources import collect_sources
+
+        key = (str(self.index_dir.resolve()), self.searcher.reader().generation())
+        if key not in _SOURCES_CACHE:
+            _SOURCES_CACHE.clear()
+            _SOURCES_CACHE[key] = collect_sources(self.articles())
+        return _SOURCES_CACHE[key]
 
     @property
     def glossary(self):

@@ -33,3 +33,19 @@ def searcher(seed_index):
     s = Searcher(seed_index)
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def app(seed_index):
+    """Return the web app serving the seed index (one per session)."""
+    from web import create_app
+
+    app = create_app({"INDEX_DIR": str(seed_index), "TESTING": True})
+    yield app
+    app.extensions["jiansuo"].close()
+
+
+@pytest.fixture
+def client(app):
+    """Return a test client of the seed app with its own cookies."""
+    return app.test_client()

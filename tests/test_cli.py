@@ -1,0 +1,184 @@
+"""The `jiansuo` command line, driven through click's runner on the real seeds."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from indexer import settings
+from indexer.cli import main
+from tests.conftest import A000, A003, ROOT, SEED_000, SEED_003
+
+PARSE_KEYS = {"id", "title", "authors", "abstract", "keywords", "dates", "sections", "paragraphs", "footnotes"}
+HIT_KEYS = {"article", "title", "passage", "kind", "section", "text", "snippet", "score", "notes"}
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
+
+
+@pytest.mark.parametrize("command", sorted(main.commands))
+def test_every_command_has_help(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert main.commands[command].help.strip().splitlines()[0] in result.output
+
+
+def test_parse_json_has_the_documented_keys():
+    result = run("parse", SEED_000, "--json")
+    assert result.exit_code == 0
+    article = json.loads(result.output)
+    assert PARSE_KEYS <= article.keys()
+    assert article["id"] == A000
+    assert article["title"] == {"zh": "俄羅斯強勢外交與美俄關係的未來發展",
+                                "en": "The Future Development of Russia-U.S. Diplomatic Relations"}
+    assert article["dates"] == {"submitted": "2007-08-15", "accepted": "2007-11-21"}
+    assert [f["n"] for f in article["footnotes"]] == list(range(1, 23))
+
+
+def test_parse_summary_lists_problems():
+    result = run("parse", SEED_000)
+    assert "22 notes" in result.output
+    assert "note 13: self-reference" in result.output
+
+
+def test_parse_a_missing_file_is_one_line_and_exit_1(tmp_path):
+    result = run("parse", tmp_path / "nope.txt")
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and "nope.txt" in result.output
+
+
+def test_index_then_search(tmp_path):
+    ix = tmp_path / "ix"
+    result = run("index", SEED_000, SEED_003, "--index", ix)
+    assert result.exit_code == 0
+    assert "2 added" in result.output
+    again = run("index", SEED_000, SEED_003, "--index", ix)
+    assert "0 added, 0 updated, 0 removed, 2 unchanged, 0 failed" in again.output
+
+    result = run("search", "俄罗斯", "--index", ix, "--json", "--limit", "3")
+    d = json.loads(result.output)
+    assert {"query", "total", "took_ms", "expanded", "hits"} <= d.keys()
+    assert d["total"] >= 40 and len(d["hits"]) == 3
+    assert HIT_KEYS <= d["hits"][0].keys()
+
+    text = run("search", '"俄關係"', "--index", ix, "-n", "2").output
+    assert "【俄關係】" in text and "passages" in text
+
+
+def test_search_reads_queries_from_stdin_as_json_lines(tmp_path):
+    ix = tmp_path / "ix"
+    run("index", SEED_003, "--index", ix)
+    result = run("search", "-", "--index", ix, input='普京\n\ntitle:\n"盧布林三角"\n')
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [d["query"] for d in lines] == ["普京", "title:", '"盧布林三角"']
+    assert lines[0]["total"] > 0 and "error" not in lines[0]
+    assert "Nothing to search for" in lines[1]["error"]
+    assert lines[2]["hits"][0]["passage"] == "p6"
+
+
+def test_rejected_query_exits_2(tmp_path):
+    ix = tmp_path / "ix"
+    run("index", SEED_003, "--index", ix)
+    result = CliRunner().invoke(main, ["search", "*", "--index", str(ix)])
+    assert result.exit_code == 2 and "Nothing to search for" in result.output
+
+
+def test_search_without_an_index_says_what_to_do(tmp_path):
+    result = CliRunner().invoke(main, ["search", "俄羅斯", "--index", str(tmp_path / "none")])
+    assert result.exit_code == 1 and "run `jiansuo index` first" in result.output
+
+
+def test_show_query():
+    assert run("search", '俄羅斯 OR "美俄" -title:普京', "--show-query").output.strip() == (
+        "And([Or([Word('俄羅斯'), Phrase('美俄')]), Not(Field('title', '普京'))])"
+    )
+
+
+def test_index_reports_bad_files_and_exits_1(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEED_003, folder)
+    (folder / "broken.txt").write_bytes(b"\x00\x01\x02\xff" * 100)
+    result = CliRunner().invoke(main, ["index", str(folder), "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "broken.txt" in errors[0]
+    assert "1 added" in result.output
+
+
+def test_index_defaults_to_the_seeds(tmp_path, monkeypatch):
+    monkeypatch.setenv("JIANSUO_INDEX", str(tmp_path / "ix"))
+    monkeypatch.chdir(tmp_path)  # no ./seeds here: the checkout's seeds are used
+    result = run("index", "--json")
+    assert sorted(json.loads(result.stdout)["added"]) == [A000, A003]
+
+
+@pytest.fixture(scope="module")
+def ix(tmp_path_factory):
+    ix = tmp_path_factory.mktemp("cli") / "ix"
+    run("index", ROOT / "seeds", "--index", ix)
+    return ix
+
+
+def test_sources(ix):
+    result = run("sources", "state.gov", "--index", ix, "--json")
+    found = json.loads(result.output)
+    notes = sorted((c["article_id"], c["n"]) for s in found for c in s["citing"])
+    assert notes == [(A000, 1), (A000, 4), (A000, 21)]
+
+
+def test_export_bibtex_of_one_source(ix):
+    key = next(s["key"] for s in json.loads(run("sources", "鄭羽", "--index", ix, "--json").output))
+    bib = run("export", "bibtex", "--source", key, "--index", ix).output
+    assert bib.startswith("@book{") and "publisher = {世界知識出版社}" in bib and "year = {2006}" in bib
+
+
+def test_export_an_articles_references_as_ris(ix, tmp_path):
+    out = tmp_path / "refs.ris"
+    run("export", "ris", "--article", A003, "--index", ix, "-o", out)
+    ris = out.read_text("utf-8")
+    assert ris.count("TY  - ") == 4 and "whitehouse.gov" in ris
+
+
+def test_export_unknown_article(ix):
+    result = CliRunner().invoke(main, ["export", "csl", "--article", "../etc/passwd", "--index", str(ix)])
+    assert result.exit_code == 1 and "no article" in result.output
+
+
+def test_glossary_explains_an_expansion(ix):
+    out = run("glossary", "蒲亭", "--index", ix).output
+    assert "普京" in out and "Vladimir Putin" in out
+
+
+def test_glossary_csv(ix):
+    csv = run("glossary", "--csv", "--index", ix).output
+    assert "蒲亭" in csv and "普京" in csv
+
+
+def test_concordance(ix):
+    d = json.loads(run("concordance", "苏联解体", "--index", ix, "--json", "--width", "5").stdout)
+    from indexer.parse import parse_file
+    from indexer.passages import passages
+
+    texts = [p.text for p in passages(parse_file(SEED_000))]  # abstract, paragraphs, notes
+    assert d["counts"] == {A000: sum(t.count("蘇聯解體") for t in texts)} == {A000: 12}
+    assert all(line["match"] == "蘇聯解體" for line in d["lines"])
+    assert {"left", "match", "right", "article", "passage", "start"} <= d["lines"][0].keys()
+
+
+def test_readme_settings_table_matches_the_code():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    rows = re.findall(r"^\| (\w+) \| `(JIANSUO_\w+)` \|\s*`?([^|`]*?)`?\s*\| (.+) \|$", readme, re.M)
+    documented = {name: (env, default.strip(), help_.strip()) for name, env, default, help_ in rows}
+    assert documented == {s.name: (s.env, s.default, s.help) for s in settings.SETTINGS}
+
+
+def test_readme_documents_every_command():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for command in main.commands:
+        assert f"jiansuo {command}" in readme, command
