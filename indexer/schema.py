@@ -24,9 +24,7 @@ from collections import defaultdict
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.system import pack_uint
 
-from indexer.analysis import (
-    ENGLISH_STOP_WORDS, GramTokenizer, _stem, fold, grams, segment, word_analyzer,
-)
+from indexer.analysis import GramTokenizer, grams, word_analyzer, word_counts
 
 PASSAGE_KINDS = ("title", "abstract", "keywords", "paragraph", "footnote")
 
@@ -59,19 +57,20 @@ class _FastText(TEXT):
             yield text.encode("utf-8"), n, n * boost, vbytes
 
 
-class WordText(_FastText):
-    """jieba words, English stemmed, English stop words dropped (see ``word_analyzer``)."""
+class WordText(TEXT):
+    """jieba words with subwords, English stop words dropped and stems (see ``word_analyzer``).
+
+    Frequencies only: exact phrases are matched by character n-grams, never by
+    word positions, so word postings stay small and fast to write.
+    """
 
     def __init__(self):
-        super().__init__(analyzer=word_analyzer(), phrase=True)
+        super().__init__(analyzer=word_analyzer(), phrase=False)
 
-    def _items(self, value):
-        for w, pos, start, end in segment(fold(value), subwords=True):
-            if w in ENGLISH_STOP_WORDS:
-                continue
-            if w[0] < "\u0250" and w.isalpha():
-                w = _stem(w)
-            yield w, pos, start, end
+    def index(self, value, **kwargs):
+        boost = self.format.field_boost
+        for word, n in word_counts(value).items():
+            yield word.encode("utf-8"), n, n * boost, pack_uint(n)
 
 
 class GramText(_FastText):

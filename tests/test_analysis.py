@@ -109,3 +109,15 @@ def test_snippet_escapes_html_and_cuts_around_the_best_match():
     assert html.startswith("…") and html.endswith("…")
     assert "<mark>俄羅斯</mark>" in html and "<b>" not in html
     assert len(re.sub(r"<[^>]+>", "", html)) <= 102
+
+
+@pytest.mark.parametrize("seed", [SEED_000, SEED_003])
+@pytest.mark.parametrize("field", ["body", "grams", "chars", "title_c"])
+def test_fast_indexing_path_equals_the_analyzer(seed, field):
+    from whoosh.fields import TEXT
+
+    from indexer.schema import make_schema
+
+    f = make_schema()[field]
+    text = seed.read_text("utf-8")
+    assert sorted(f.index(text)) == sorted(TEXT.index(f, text))

@@ -1,7 +1,7 @@
 """Every user interface string in one table, in Traditional Chinese and English.
 
 The language comes from ``?lang=`` (remembered in a cookie), else the cookie,
-else Traditional Chinese. Templates call ``t("key")``.
+else Traditional Chinese. Templates call ``t(name)``.
 
 >>> text("search", "en"), text("search", "zh")
 ('Search', '搜尋')

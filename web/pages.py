@@ -21,9 +21,12 @@ from indexer.sources import collect_sources, search_sources
 from web.render import Highlighter, body_blocks, note_views
 from web.state import FilteredSearcher, cached
 
-FILTERS = ("article", "kind", "year", "section")
-_SECTION = re.compile(r"^s\d{1,4}$")
-_YEAR = re.compile(r"^\d{4}$")
+_VALID = {  # the filters a search accepts, each with its check
+    "article": re.compile(r"[\w.-]{1,200}").fullmatch,
+    "kind": lambda v: v in PASSAGE_KINDS,
+    "year": re.compile(r"\d{4}").fullmatch,
+    "section": re.compile(r"s\d{1,4}").fullmatch,
+}
 MAX_PAGE = 1000
 KWIC_WIDTHS = (10, 20, 30, 40)
 KWIC_MAX_LINES = 2000
@@ -70,12 +73,9 @@ class SearchParams:
 def search_params(args, max_page_size: int) -> SearchParams:
     """Read q, page, n, expand and the filters (article, kind, year, section) from ``args``."""
     filters = {}
-    for name in FILTERS:
+    for name, valid in _VALID.items():
         value = (args.get(name) or "").strip()
-        ok = {"article": lambda v: re.fullmatch(r"[\w.-]{1,200}", v),
-              "kind": lambda v: v in PASSAGE_KINDS,
-              "year": lambda v: _YEAR.match(v), "section": lambda v: _SECTION.match(v)}[name]
-        if value and ok(value):
+        if value and valid(value):
             filters[name] = value
     return SearchParams(
         q=args.get("q", ""),
@@ -95,15 +95,15 @@ def restriction(filters: dict[str, str]) -> wq.Query | None:
     return wq.And(parts) if parts else None
 
 
-def run_search(s: FilteredSearcher, p: SearchParams, max_query: int) -> SearchResult:
-    """Run a search with its filters and facets; a rejected query comes back with ``error`` set."""
+def run_search(s: FilteredSearcher, p: SearchParams, max_query: int, facets: bool = True) -> SearchResult:
+    """Run a search with its filters (and facets); a rejected query comes back with ``error`` set."""
     if too_long(p.q, max_query):
         return SearchResult(query=p.q, error=f"The query is {len(p.q):,} characters long; "
                             f"the limit is {max_query:,}. Search for a shorter phrase.",
                             page=p.page, limit=p.limit)
     s.restrict = restriction(p.filters)
     try:
-        return s.search(p.q, limit=p.limit, page=p.page, expand=p.expand, facets=True)
+        return s.search(p.q, limit=p.limit, page=p.page, expand=p.expand, facets=facets)
     finally:
         s.restrict = None
 
@@ -120,15 +120,14 @@ def search_page(s: FilteredSearcher, p: SearchParams, max_query: int) -> dict:
     groups = result.groups()
     for grp in groups:
         grp["card"] = meta.get(grp["article"], {})
+    sections = meta.get(p.filters.get("article"), {}).get("sections", {})
+    label = {"article": lambda v: meta.get(v, {}).get("title", v), "section": lambda v: sections.get(v, v)}
     facets = []
     for name in ("article", "year", "kind", "section"):
-        values = result.facets.get(name, {})
         if name == "section" and "article" not in p.filters:
             continue  # section ids are only unique within one article
-        labels = {"article": lambda v: meta.get(v, {}).get("title", v),
-                  "section": lambda v: meta.get(p.filters.get("article"), {}).get("sections", {}).get(v, v)}
-        items = [{"value": v, "label": labels[name](v) if name in labels else v, "count": c,
-                  "active": p.filters.get(name) == v} for v, c in values.items()]
+        items = [{"value": v, "label": label.get(name, str)(v), "count": c, "active": p.filters.get(name) == v}
+                 for v, c in result.facets.get(name, {}).items()]
         if items:
             facets.append({"name": name, "items": items})
     pages = max(1, math.ceil(result.total / p.limit)) if result.total else 1
@@ -196,8 +195,9 @@ def concordance_page(s: FilteredSearcher, q: str, sort: str, width: int) -> dict
     """Return every occurrence of phrase ``q`` with ``width`` characters of context, sorted."""
     phrase = q.strip()
     passages = cached(("kwic", phrase), lambda: s.passages_matching(phrase))
-    lines = sort_lines(kwic(passages, phrase, width), sort)
-    per_article = counts(sort_lines(lines, "position"))
+    in_order = kwic(passages, phrase, width)  # reading order: passages come sorted by position
+    lines = in_order if sort == "position" else sort_lines(in_order, sort)
+    per_article = counts(in_order)
     return {"q": q, "sort": sort, "width": width, "total": len(lines),
             "lines": lines[:KWIC_MAX_LINES], "truncated": len(lines) > KWIC_MAX_LINES,
             "counts": per_article, "cards": cards(s)}
@@ -219,15 +219,11 @@ def glossary_page(s: FilteredSearcher, q: str, only_found: bool) -> dict:
     from indexer.sources import fold
 
     needle = fold(q)
-    entries = []
-    for e in s.glossary.entries:
-        if only_found and not e.occurrences:
-            continue
-        if needle and not any(needle in fold(m) for m in e.members()):
-            continue
-        entries.append(e)
+    folded = cached("glossary-keys", lambda: {e.id: [fold(m) for m in e.members()] for e in s.glossary.entries})
+    entries = [e for e in s.glossary.entries
+               if (e.occurrences or not only_found) and (not needle or any(needle in k for k in folded[e.id]))]
     places = {e.id: list({(o.article, o.passage): o for o in e.occurrences}.values()) for e in entries}
-    keys = {e.id: "|".join(e.members() + [fold(m) for m in e.members()]) for e in entries}
+    keys = {e.id: "|".join(e.members() + folded[e.id]) for e in entries}
     return {"q": q, "only_found": only_found, "entries": entries, "total": len(s.glossary.entries),
             "places": places, "keys": keys, "cards": cards(s)}
 

@@ -19,6 +19,7 @@ from flask import current_app, g
 from whoosh import query as wq
 
 from indexer.build import GLOSSARY_FILE, load_glossary
+from indexer.errors import IndexStateError
 from indexer.search import Compiled, Searcher
 
 T = TypeVar("T")
@@ -62,7 +63,10 @@ class IndexState:
             glossary_mtime = (self.index_dir / GLOSSARY_FILE).stat().st_mtime_ns
         except OSError:
             glossary_mtime = 0
-        return self._probe.latest_generation(), glossary_mtime
+        try:
+            return self._probe.latest_generation(), glossary_mtime
+        except OSError as err:
+            raise IndexStateError(f"{self.index_dir}: the index went away ({err}); run `jiansuo index`") from err
 
     def acquire(self) -> FilteredSearcher:
         """Return a searcher of the current version for the caller's sole use."""

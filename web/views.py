@@ -59,7 +59,7 @@ def search():
     p = pages.search_params(request.args, max_page_size)
     d = pages.search_page(get_searcher(), p, max_query)
     timed("search", d["result"].took_ms)
-    return render_template("search.html", q=p.q, **d)
+    return render_template("search.html", q=p.q, header_q=p.q, **d)
 
 
 @bp.route("/articles/<article_id>")
@@ -72,7 +72,7 @@ def article(article_id: str):
     d = pages.article_page(get_searcher(), article_id, q, expand, lambda n: t("note_n", n=n))
     if d is None:
         abort(404, t("article_not_found", id=article_id))
-    return render_template("article.html", **d)
+    return render_template("article.html", header_q=q, **d)
 
 
 @bp.route("/sources")
@@ -98,7 +98,7 @@ def export():
         items = find_source(pages.all_sources(s), request.args["source"])
         name = f"source-{request.args['source']}"
     elif request.args.get("article"):
-        items = s.article(request.args["article"]) if request.args["article"] in pages.cards(s) else None
+        items = indexed_article(request.args["article"])
         name = f"{request.args['article']}-references"
     elif "q" in request.args:
         q = request.args["q"]
@@ -108,12 +108,32 @@ def export():
         name = "sources"
     else:
         abort(400, t("bad_export"))
+    return export_response(items, fmt, name)
+
+
+def export_response(items, fmt: str, name: str) -> Response:
+    """Return ``items`` as a download in format ``fmt`` (404 if there is nothing)."""
     if items is None:
         abort(404)
     write, mimetype, ext = EXPORTS[fmt]
-    name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)[:100]
+    name = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in name)[:100]
     return Response(write(items), headers={
         "Content-Type": mimetype, "Content-Disposition": f'attachment; filename="{name}.{ext}"'})
+
+
+@bp.route("/articles/<article_id>/references.<ext>")
+def references(article_id: str, ext: str):
+    """Download an article's cited sources (``.bib``, ``.ris`` or ``.json`` for CSL-JSON)."""
+    fmt = {"bib": "bibtex", "ris": "ris", "json": "csl"}.get(ext)
+    if fmt is None:
+        abort(404)
+    return export_response(indexed_article(article_id), fmt, f"{article_id}-references")
+
+
+def indexed_article(article_id: str):
+    """Return the parsed article if ``article_id`` is indexed, else None."""
+    s = get_searcher()
+    return s.article(article_id) if article_id in pages.cards(s) else None
 
 
 @bp.route("/concordance")
