@@ -542,6 +542,23 @@ def test_a_new_index_version_is_picked_up(tmp_path):
         app.extensions["jiansuo"].close()
 
 
+def test_concurrent_requests_share_the_searcher_pool(app):
+    from concurrent.futures import ThreadPoolExecutor
+
+    urls = ["/api/search?q=俄罗斯", "/api/search?q=Putin&year=2021", f"/api/articles/{A003}",
+            "/api/concordance?q=蘇聯解體", "/api/sources?q=state.gov"] * 8
+    expected = {u: app.test_client().get(u).get_json() for u in set(urls)}
+
+    def fetch(url):
+        d = app.test_client().get(url).get_json()
+        return url, {k: v for k, v in d.items() if k != "took_ms"}
+
+    with ThreadPoolExecutor(8) as pool:
+        for url, got in pool.map(fetch, urls):
+            assert got == {k: v for k, v in expected[url].items() if k != "took_ms"}, url
+    assert 1 <= app.extensions["jiansuo"].idle() <= 8  # reused, never more than the pool holds
+
+
 def test_a_missing_index_says_how_to_build_one(tmp_path):
     from web import create_app
 

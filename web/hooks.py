@@ -40,6 +40,7 @@ def add_headers(response):
 
 
 def wants_json() -> bool:
+    """Tell whether this request is for the JSON API."""
     return request.path.startswith("/api/")
 
 

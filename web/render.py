@@ -16,6 +16,7 @@ from typing import Iterable
 
 from markupsafe import Markup, escape
 
+from indexer.analysis import fold
 from indexer.highlight import match_spans
 from indexer.model import Article, Footnote
 
@@ -123,7 +124,11 @@ class Highlighter:
         """Return the spans of ``text`` to mark; remember ``pid`` if there are any."""
         if not text or not (self.words or self.phrases):
             return []
-        spans = match_spans(text, self.words, self.phrases)
+        words = self.words
+        if words and not any(w.isascii() for w in words):  # skip segmenting text without any of them
+            folded = fold(text)
+            words = words if any(w in folded for w in words) else frozenset()
+        spans = match_spans(text, words, self.phrases)
         if spans and pid not in self.marked:
             self.marked.append(pid)
         return spans

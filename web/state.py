@@ -116,6 +116,10 @@ class IndexState:
                     self._cache.popitem(last=False)
         return value
 
+    def idle(self) -> int:
+        """Return how many searchers wait in the pool."""
+        return len(self._idle)
+
     def close(self) -> None:
         """Close every idle searcher."""
         with self._lock:
