@@ -13,7 +13,6 @@ script-, case- and white-space-insensitive, found through the length-preserving
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -25,12 +24,14 @@ from indexer.highlight import find_phrase
 from indexer.model import Article
 
 SORT_KEYS = ("right", "left", "position")
-_DIGITS = re.compile(r"(\d+)")
 
 
 @dataclass
 class KwicLine:
-    """One occurrence: ``match`` at offset ``start`` of passage ``passage`` of ``article``."""
+    """One occurrence: ``match`` at offset ``start`` of passage ``passage`` of ``article``.
+
+    ``seq`` numbers the passages in the order they were given (reading order).
+    """
 
     article: str
     passage: str
@@ -38,6 +39,7 @@ class KwicLine:
     match: str
     right: str
     start: int
+    seq: int = 0
 
 
 def find_occurrences(text: str, phrase: str) -> list[int]:
@@ -62,7 +64,7 @@ def kwic(passages: Iterable[tuple[str, str, str]], phrase: str, width: int = 20)
     if width < 0:
         raise QueryError(f"context width {width} is negative; give 0 or more characters")
     lines = []
-    for article, passage, text in passages:
+    for seq, (article, passage, text) in enumerate(passages):
         for start, end in find_phrase(text, needle):
             lines.append(
                 KwicLine(
@@ -72,6 +74,7 @@ def kwic(passages: Iterable[tuple[str, str, str]], phrase: str, width: int = 20)
                     text[start:end],
                     text[end:end + width],
                     start,
+                    seq,
                 )
             )
     return lines
@@ -127,11 +130,6 @@ def _columns(text: str) -> int:
 
 
 def _position(line: KwicLine) -> tuple:
-    return _natural(line.article), _natural(line.passage), line.start
+    return line.seq, line.start
 
 
-def _natural(ident: str) -> list:
-    """Split an id so that p2 sorts before p10."""
-    parts: list = _DIGITS.split(ident)
-    parts[1::2] = [int(part) for part in parts[1::2]]
-    return parts

@@ -142,10 +142,11 @@ class Searcher:
         self.searcher.close()
 
     def refresh(self) -> None:
-        """Pick up a newer version of the index if an indexer has committed one."""
+        """Pick up a newer version of the index (and its glossary) if an indexer committed one."""
         if not self.searcher.up_to_date():
             self.searcher = self.searcher.refresh()
             self._cards.clear()
+            self._glossary = None
 
     # ------------------------------------------------------------ articles
 
@@ -279,14 +280,20 @@ class Searcher:
         return char_phrase(f"{node.name}_c", node.text)  # section, source
 
     def search(self, q: str, limit: int = 10, page: int = 1, expand: bool = True,
-               facets: bool = False) -> SearchResult:
-        """Run query string ``q``; a rejected query comes back with ``error`` set."""
+               facets: bool = False, filters: dict[str, str] | None = None) -> SearchResult:
+        """Run query string ``q``; a rejected query comes back with ``error`` set.
+
+        :param filters: restrict hits to an ``article``, ``kind``, ``year`` or ``section``
+            (the facet values), e.g. ``{"article": "000_850aca5cf1cb6a75", "kind": "footnote"}``.
+        """
         started = time.perf_counter()
         limit = max(1, min(int(limit), settings.get_int("max_page_size")))
         page = max(1, int(page))
         result = SearchResult(query=q, page=page, limit=limit)
         try:
             compiled = self.compile(parse_query(q), expand=expand)
+            if filters:
+                compiled.query = wq.And([compiled.query, restriction(filters)])
         except QueryError as err:
             result.error = str(err)
             result.took_ms = round((time.perf_counter() - started) * 1000, 2)
@@ -340,6 +347,27 @@ class Searcher:
             out[name] = {str(k): len(v) for k, v in sorted(groups.items(), key=lambda kv: -len(kv[1]))
                          if k is not None}
         return out
+
+
+FILTERS = ("article", "kind", "year", "section")
+
+
+def restriction(filters: dict[str, str]) -> wq.Query:
+    """Return the query a hit must also match to pass ``filters`` (facet values).
+
+    :raises QueryError: for an unknown filter or a year that is not a number.
+    """
+    parts = []
+    for name, value in filters.items():
+        if name not in FILTERS:
+            raise QueryError(f"Unknown filter {name!r}; use one of: {', '.join(FILTERS)}.")
+        if name == "year":
+            if not str(value).isdigit():
+                raise QueryError(f"year={value} is not a year; use e.g. year=2007.")
+            parts.append(wq.NumericRange("year", int(value), int(value)))
+        else:
+            parts.append(wq.Term(name, str(value)))
+    return wq.And(parts) if parts else wq.Every()
 
 
 def _is_passage_leaf(leaf) -> bool:

@@ -146,13 +146,13 @@ def test_overlapping_matches_make_one_line_each():
     assert [(x.left, x.match, x.right, x.start) for x in lines] == [("", "哈哈", "哈", 0), ("哈", "哈哈", "", 1)]
 
 
-# A hand-made concordance: ids chosen so that natural order (p2 < p10) matters.
+# A hand-made concordance; seq is the reading order of the passages (p2 before p10).
 TABLE = [
-    KwicLine("b", "p10", "xyz", "K", "ba", 5),
-    KwicLine("a", "p2", "zb", "K", "ab", 0),
-    KwicLine("a", "p10", "ya", "K", "bb", 3),
-    KwicLine("a", "p2", "zb", "K", "ab", 9),
-    KwicLine("a", "p1", "XA", "K", "AC", 7),
+    KwicLine("b", "p10", "xyz", "K", "ba", 5, seq=4),
+    KwicLine("a", "p2", "zb", "K", "ab", 0, seq=1),
+    KwicLine("a", "p10", "ya", "K", "bb", 3, seq=2),
+    KwicLine("a", "p2", "zb", "K", "ab", 9, seq=1),
+    KwicLine("a", "p1", "XA", "K", "AC", 7, seq=0),
 ]
 
 
@@ -175,11 +175,16 @@ def test_sort_by_left_context_reading_backward():
     ]
 
 
-def test_sort_by_position_uses_natural_ids():
+def test_sort_by_position_is_reading_order():
     assert ids(sort_lines(TABLE, "position")) == [
         ("a", "p1", 7), ("a", "p2", 0), ("a", "p2", 9), ("a", "p10", 3), ("b", "p10", 5)
     ]
     assert sort_lines([], "left") == []
+
+
+def test_kwic_numbers_passages_in_the_order_given():
+    lines = kwic([("a", "abstract-zh", "K1"), ("a", "p2", "K2"), ("a", "n1", "K3")], "k")
+    assert [x.passage for x in sort_lines(lines, "position")] == ["abstract-zh", "p2", "n1"]
 
 
 def test_left_sort_folds_the_script():

@@ -288,3 +288,12 @@ def test_paging(searcher):
     second = searcher.search("俄羅斯", limit=10, page=2).hits
     assert len(first) == len(second) == 10
     assert not {(h.article, h.passage) for h in first} & {(h.article, h.passage) for h in second}
+
+
+def test_filters_restrict_hits_to_facet_values(searcher):
+    only_003 = all_hits(searcher, "俄羅斯", filters={"article": A003})
+    assert only_003 and {k[0] for k in only_003} == {A003}
+    notes = all_hits(searcher, "俄羅斯", filters={"kind": "footnote", "year": "2007"})
+    assert notes and all(h.kind == "footnote" and h.article == A000 for h in notes.values())
+    assert searcher.search("俄羅斯", filters={"color": "red"}).error.startswith("Unknown filter")
+    assert "not a year" in searcher.search("俄羅斯", filters={"year": "x"}).error

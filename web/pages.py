@@ -10,7 +10,6 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from whoosh import query as wq
 
 from indexer.concordance import counts, kwic, sort_lines
 from indexer.errors import JiansuoError
@@ -19,7 +18,7 @@ from indexer.schema import PASSAGE_KINDS
 from indexer.search import SearchResult
 from indexer.sources import collect_sources, search_sources
 from web.render import Highlighter, body_blocks, note_views
-from web.state import FilteredSearcher, cached
+from web.state import Searcher, cached
 
 _VALID = {  # the filters a search accepts, each with its check
     "article": re.compile(r"[\w.-]{1,200}").fullmatch,
@@ -86,34 +85,22 @@ def search_params(args, max_page_size: int) -> SearchParams:
     )
 
 
-def restriction(filters: dict[str, str]) -> wq.Query | None:
-    """Return the Whoosh query a hit must also match to pass ``filters``."""
-    parts = []
-    for name, value in filters.items():
-        parts.append(wq.NumericRange("year", int(value), int(value)) if name == "year"
-                     else wq.Term(name, value))
-    return wq.And(parts) if parts else None
-
-
-def run_search(s: FilteredSearcher, p: SearchParams, max_query: int, facets: bool = True) -> SearchResult:
+def run_search(s: Searcher, p: SearchParams, max_query: int, facets: bool = True) -> SearchResult:
     """Run a search with its filters (and facets); a rejected query comes back with ``error`` set."""
     if too_long(p.q, max_query):
         return SearchResult(query=p.q, error=f"The query is {len(p.q):,} characters long; "
                             f"the limit is {max_query:,}. Search for a shorter phrase.",
                             page=p.page, limit=p.limit)
-    s.restrict = restriction(p.filters)
-    try:
-        return s.search(p.q, limit=p.limit, page=p.page, expand=p.expand, facets=facets)
-    finally:
-        s.restrict = None
+    return s.search(p.q, limit=p.limit, page=p.page, expand=p.expand, facets=facets,
+                    filters=p.filters)
 
 
-def cards(s: FilteredSearcher) -> dict[str, dict]:
+def cards(s: Searcher) -> dict[str, dict]:
     """Return the card metadata of every article: title, title_en, authors, year, sections."""
     return cached("cards", lambda: {a: (s.card(a) or {}).get("meta", {}) for a in s.article_ids()})
 
 
-def search_page(s: FilteredSearcher, p: SearchParams, max_query: int) -> dict:
+def search_page(s: Searcher, p: SearchParams, max_query: int) -> dict:
     """Return the search result, its hits grouped by article with their cards, and the facets."""
     result = run_search(s, p, max_query)
     meta = cards(s)
@@ -138,7 +125,7 @@ def search_page(s: FilteredSearcher, p: SearchParams, max_query: int) -> dict:
 # ---------------------------------------------------------------- reader
 
 
-def article_page(s: FilteredSearcher, article_id: str, q: str, expand: bool, note_label) -> dict | None:
+def article_page(s: Searcher, article_id: str, q: str, expand: bool, note_label) -> dict | None:
     """Return the reader's data for ``article_id`` (None if it is not indexed), marked for ``q``."""
     if article_id not in cards(s):
         return None
@@ -166,12 +153,12 @@ def article_page(s: FilteredSearcher, article_id: str, q: str, expand: bool, not
 # ---------------------------------------------------------------- sources
 
 
-def all_sources(s: FilteredSearcher):
+def all_sources(s: Searcher):
     """Return every cited source of the collection (cached until the index changes)."""
     return cached("sources", lambda: collect_sources(s.articles()))
 
 
-def sources_page(s: FilteredSearcher, q: str, page: int, limit: int) -> dict:
+def sources_page(s: Searcher, q: str, page: int, limit: int) -> dict:
     """Return the sources matching ``q`` (author, title, container, publisher, URL), one page of them."""
     found = search_sources(all_sources(s), q)
     pages = max(1, math.ceil(len(found) / limit))
@@ -191,13 +178,12 @@ def sources_json(d: dict) -> dict:
 # ---------------------------------------------------------------- concordance
 
 
-def concordance_page(s: FilteredSearcher, q: str, sort: str, width: int) -> dict:
+def concordance_page(s: Searcher, q: str, sort: str, width: int) -> dict:
     """Return every occurrence of phrase ``q`` with ``width`` characters of context, sorted."""
     phrase = q.strip()
     passages = cached(("kwic", phrase), lambda: s.passages_matching(phrase))
-    in_order = kwic(passages, phrase, width)  # reading order: passages come sorted by position
-    lines = in_order if sort == "position" else sort_lines(in_order, sort)
-    per_article = counts(in_order)
+    lines = sort_lines(kwic(passages, phrase, width), sort)
+    per_article = counts(lines)
     return {"q": q, "sort": sort, "width": width, "total": len(lines),
             "lines": lines[:KWIC_MAX_LINES], "truncated": len(lines) > KWIC_MAX_LINES,
             "counts": per_article, "cards": cards(s)}
@@ -214,7 +200,7 @@ def concordance_json(d: dict) -> dict:
 # ---------------------------------------------------------------- glossary
 
 
-def glossary_page(s: FilteredSearcher, q: str, only_found: bool) -> dict:
+def glossary_page(s: Searcher, q: str, only_found: bool) -> dict:
     """Return the glossary entries with a member containing ``q`` (any script, any case)."""
     from indexer.sources import fold
 

@@ -16,29 +16,14 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from flask import current_app, g
-from whoosh import query as wq
 
 from indexer.build import GLOSSARY_FILE, load_glossary
 from indexer.errors import IndexStateError
-from indexer.search import Compiled, Searcher
+from indexer.search import Searcher
 
 T = TypeVar("T")
 Version = tuple[int, int]
 EXTENSION = "jiansuo"
-
-
-class FilteredSearcher(Searcher):
-    """A Searcher whose queries can be restricted to some passages (article, kind, year, section)."""
-
-    restrict: wq.Query | None = None
-    version: Version = (-1, 0)
-
-    def compile(self, node, expand: bool = True) -> Compiled:
-        """Compile as usual, then AND the restriction in (the library has no filter hook)."""
-        compiled = super().compile(node, expand)
-        if self.restrict is not None:
-            compiled.query = wq.And([compiled.query, self.restrict])
-        return compiled
 
 
 class IndexState:
@@ -49,7 +34,7 @@ class IndexState:
         self.pool_size = pool_size
         self.cache_size = cache_size
         self._lock = threading.Lock()
-        self._idle: list[FilteredSearcher] = []
+        self._idle: list[Searcher] = []
         self._cache: OrderedDict = OrderedDict()
         self._cache_version: Version | None = None
         self._probe = None  # an open index, only to read the latest generation
@@ -57,7 +42,7 @@ class IndexState:
     def version(self) -> Version:
         """Return (index generation, glossary mtime); it changes whenever an indexer commits."""
         if self._probe is None:
-            with FilteredSearcher(self.index_dir) as s:  # raises IndexStateError if there is no index
+            with Searcher(self.index_dir) as s:  # raises IndexStateError if there is no index
                 self._probe = s.ix
         try:
             glossary_mtime = (self.index_dir / GLOSSARY_FILE).stat().st_mtime_ns
@@ -68,7 +53,7 @@ class IndexState:
         except OSError as err:
             raise IndexStateError(f"{self.index_dir}: the index went away ({err}); run `jiansuo index`") from err
 
-    def acquire(self) -> FilteredSearcher:
+    def acquire(self) -> Searcher:
         """Return a searcher of the current version for the caller's sole use."""
         v = self.version()
         stale = []
@@ -85,13 +70,12 @@ class IndexState:
         if found is not None:
             return found
         glossary = self.cached("glossary", lambda: load_glossary(self.index_dir), v)
-        s = FilteredSearcher(self.index_dir, glossary=glossary)
+        s = Searcher(self.index_dir, glossary=glossary)
         s.version = v
         return s
 
-    def release(self, s: FilteredSearcher) -> None:
+    def release(self, s: Searcher) -> None:
         """Give a searcher back to the pool (or close it if the pool is full)."""
-        s.restrict = None
         with self._lock:
             if len(self._idle) < self.pool_size:
                 self._idle.append(s)
@@ -133,7 +117,7 @@ def state() -> IndexState:
     return current_app.extensions[EXTENSION]
 
 
-def get_searcher() -> FilteredSearcher:
+def get_searcher() -> Searcher:
     """Return this request's searcher, taken from the pool on first use."""
     if "searcher" not in g:
         g.searcher = state().acquire()
