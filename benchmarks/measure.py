@@ -169,10 +169,10 @@ def measure_phrases(engine: Engine, truth: Truth, phrases: Sequence[str],
             perfect_precision += t == r
             if t < e and len(misses) < examples:
                 misses.append({"query": q, "missed": len(expected - got), "relevant": e,
-                               "unit": list(sorted(expected - got)[0])})
+                               "unit": list(min(expected - got))})
             if t < r and len(extras) < examples:
                 extras.append({"query": q, "wrong": len(got - expected), "returned": r,
-                               "unit": list(sorted(got - expected)[0])})
+                               "unit": list(min(got - expected))})
         n = len(phrases) or 1
         out[script] = {
             "phrases": len(phrases),

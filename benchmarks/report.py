@@ -171,7 +171,9 @@ def render(results: list[dict], plot: str | None = "plot.png") -> str:
         "- **index / raw**: bytes of the index folder over bytes of the article files.",
         f"- **latency**: {results[-1]['settings']['queries']} fixed queries (words in both scripts,"
         " phrases, single characters, English, a title field), top 10 hits with snippets, after a"
-        f" warm-up pass, {results[-1]['settings']['latency_repeats']} timed passes; nearest-rank percentiles.",
+        " warm-up pass, timed passes per size: "
+        + ", ".join(f"{r['settings']['latency_repeats']} (`{r['size']}`)" for r in results)
+        + "; nearest-rank percentiles.",
         f"- **recall / precision**: {results[-1]['settings']['phrases']} random runs of 1–8 Han"
         " characters drawn from the corpus, each queried as typed (Traditional) and converted to"
         " Simplified; the truth is a brute-force scan of every unit the engine returns (passage or"

@@ -8,7 +8,7 @@ import pytest
 
 from benchmarks.engines import SqliteTrigram, blocks, trigram_like_bug
 from benchmarks.opinions import find_notes, to_article
-from benchmarks.queries import Query, Truth, normalize, sample_phrases
+from benchmarks.queries import Query, Truth, normalize
 from benchmarks.report import render, summary_lines, write_plot
 from benchmarks.run import run
 
@@ -40,8 +40,10 @@ def test_to_article_moves_the_note_after_its_paragraph_and_keeps_every_character
     assert blocks_[1].endswith("解釋參照）¹。要之，凡法律上有此規定，即足以合理保障人民憲法上之權利。")
     assert blocks_[2] == "¹ 例如，釋字第三八四號解釋，所指在刑事實體法上，須遵守罪刑法定主義。"
     assert blocks_[3] == "（二）組成適當之審查會審查受強制出境者\n"
-    plain = lambda s: "".join(ch for ch in s if ch not in "¹ \n")  # noqa: E731
-    assert sorted(plain(OPINION_710.replace("1", ""))) == sorted(plain("".join(blocks_[1:])))
+    def plain(s: str) -> list[str]:
+        return sorted(ch for ch in s if ch not in "¹ \n")
+
+    assert plain(OPINION_710.replace("1", "")) == plain("".join(blocks_[1:]))
 
 
 def test_truth_is_script_blind_and_passage_level():
@@ -101,7 +103,7 @@ def result(corpus, tmp_path_factory):
 def test_run_measures_both_engines(result):
     assert result["corpus"]["documents"] == 5
     assert set(result["engines"]) == {"jiansuo", "sqlite-fts5-trigram"}
-    for name, e in result["engines"].items():
+    for e in result["engines"].values():
         assert "error" not in e, e.get("traceback")
         assert e["build"]["peak_rss_mib"] > 0 and e["index_ratio"] > 0
         assert e["latency"]["queries"] == 5 and e["latency"]["p95_ms"] >= e["latency"]["p50_ms"]
