@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import writing as whoosh_writing
 from whoosh.index import LockError
@@ -26,7 +27,8 @@ from indexer.errors import IndexStateError, JiansuoError
 from indexer.glossary import mine_article
 from indexer.model import Article
 from indexer.passages import article_year, passages
-from indexer.schema import KIND_BOOST, make_schema
+from indexer.phrases import PhraseIndex
+from indexer.schema import KIND_BOOST, PASSAGE_KINDS, make_schema
 
 ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 
@@ -110,11 +112,17 @@ def open_or_create(index_dir: Path):
     index_dir.mkdir(parents=True, exist_ok=True)
     if whoosh_index.exists_in(str(index_dir)):
         try:
-            return whoosh_index.open_dir(str(index_dir))
+            ix = whoosh_index.open_dir(str(index_dir))
         except Exception as err:  # whoosh raises bare Exceptions on damage
             raise IndexStateError(
                 f"{index_dir}: the index cannot be opened ({err}); delete the folder and index again"
             ) from err
+        if set(ix.schema.names()) != set(make_schema().names()):
+            raise IndexStateError(
+                f"{index_dir}: this index was built by another version of jiansuo; "
+                "delete the folder and index again"
+            )
+        return ix
     return whoosh_index.create_in(str(index_dir), make_schema())
 
 
@@ -133,16 +141,18 @@ def _within(path: str, roots: list[Path]) -> bool:
 
 
 def article_documents(article: Article, path: str, sha: str) -> list[dict]:
-    """Return the Whoosh documents of one article: its passages, its card, its data."""
+    """Return the Whoosh documents of one article: its passages, its card, its data.
+
+    Passage documents get their ``pid`` (phrase index key) when they are written.
+    """
     aid = article.id
     year = article_year(article)
     docs = []
     for p in passages(article):
         doc = dict(
             id=f"{aid}#{p.id}", article=aid, kind=p.kind, passage=p.id,
-            position=p.position, text=p.text, notes=p.notes,
-            body=p.text, grams=p.text, chars=p.text,
-            _boost=KIND_BOOST[p.kind],
+            position=p.position, text=p.text, notes=p.notes, body=p.text,
+            kindnum=PASSAGE_KINDS.index(p.kind), _boost=KIND_BOOST[p.kind],
         )
         if year:
             doc["year"] = year
@@ -176,6 +186,43 @@ def article_documents(article: Article, path: str, sha: str) -> list[dict]:
     return docs
 
 
+PHRASES_DIR = "phrases"
+
+
+def live_pids(reader) -> np.ndarray:
+    """Return the pid of every live document of a Whoosh reader (``NO_PID`` where none)."""
+    out = np.full(reader.doc_count_all(), NO_PID, dtype=np.uint64)
+    for leaf, offset in reader.leaf_readers():
+        if not leaf.doc_count_all():
+            continue
+        column = leaf.column_reader("pid", translate=False)
+        out[offset:offset + leaf.doc_count_all()] = np.fromiter(
+            iter(column), dtype=np.uint64, count=leaf.doc_count_all())
+        if leaf.has_deletions():
+            for docnum in leaf.deleted_docs_set:
+                out[offset + docnum] = NO_PID
+    return out
+
+
+NO_PID = np.uint64(2**64 - 1)  # the column default of documents without a pid
+
+
+def phrase_writer(index_dir: Path, ix):
+    """Open the phrase index writer and drop the pids no live Whoosh document refers to.
+
+    Those are left over from replaced articles and from runs that died between
+    the two commits; readers ignore them, this reclaims their space.
+    """
+    phrases = PhraseIndex(index_dir / PHRASES_DIR)
+    writer = phrases.writer()
+    with ix.reader() as reader:
+        live = live_pids(reader)
+    garbage = np.setdiff1d(phrases.pids(), live[live != NO_PID].astype(np.int64))
+    if garbage.size:
+        writer.delete(garbage)
+    return writer
+
+
 def _load(path: Path) -> Article:
     """Read and parse one file (imported late: the CLI starts faster)."""
     from indexer.parse import parse_file
@@ -206,6 +253,7 @@ def build_index(
             f"{index_dir}: another indexer is writing to this index; wait for it to finish "
             f"(or pass --wait SECONDS)"
         ) from err
+    phrases = phrase_writer(Path(index_dir), ix)
     try:
         indexed = _indexed_articles(ix)
         seen: dict[str, str] = {}
@@ -245,6 +293,8 @@ def build_index(
             else:
                 report.added.append(aid)
             for doc in docs:
+                if "kindnum" in doc:
+                    doc["pid"] = phrases.add(doc["text"])
                 writer.add_document(**doc)
         for aid, info in indexed.items():
             if aid not in seen and info["path"] and _within(info["path"], roots) \
@@ -252,12 +302,18 @@ def build_index(
                 writer.delete_by_term("article", aid)
                 report.removed.append(aid)
         if report.added or report.updated or report.removed:
+            phrases.commit()  # first: new pids unknown to Whoosh are ignored until it commits
             writer.commit()
             _after_commit(Path(index_dir))
         else:
+            phrases.commit()
             writer.cancel()
+            if _glossary_stale(ix, Path(index_dir)):  # an indexer died between commit and glossary
+                _after_commit(Path(index_dir))
     except BaseException:
-        writer.cancel()
+        phrases.cancel()
+        if not writer.is_closed:  # a committed writer cannot be cancelled: keep the real error
+            writer.cancel()
         raise
     report.seconds = time.perf_counter() - started
     return report
@@ -275,13 +331,26 @@ def _after_commit(index_dir: Path) -> None:
     from indexer.variants import default_variants
 
     ix = whoosh_index.open_dir(str(index_dir))
-    with ix.searcher() as s:
-        pairs = [TermPair(**p) for card in s.documents(kind="article")
-                 for p in card.get("meta", {}).get("pairs", [])]
-    glossary = build_glossary(pairs, default_variants(settings.get("variants") or None))
-    tmp = index_dir / f".{GLOSSARY_FILE}.tmp"
-    tmp.write_text(glossary.to_json(), "utf-8")
-    os.replace(tmp, index_dir / GLOSSARY_FILE)
+    lock = ix.lock("GLOSSARY")  # one writer at a time, each reading the latest version
+    lock.acquire(blocking=True)
+    try:
+        with ix.searcher() as s:
+            pairs = [TermPair(**p) for card in s.documents(kind="article")
+                     for p in card.get("meta", {}).get("pairs", [])]
+        glossary = build_glossary(pairs, default_variants(settings.get("variants") or None))
+        tmp = index_dir / f".{GLOSSARY_FILE}.tmp"
+        tmp.write_text(glossary.to_json(), "utf-8")
+        os.replace(tmp, index_dir / GLOSSARY_FILE)
+    finally:
+        lock.release()
+
+
+def _glossary_stale(ix, index_dir: Path) -> bool:
+    """Tell whether the glossary is missing or older than the latest commit."""
+    try:
+        return (index_dir / GLOSSARY_FILE).stat().st_mtime < ix.last_modified()
+    except OSError:
+        return True
 
 
 def load_glossary(index_dir: Path):

@@ -6,15 +6,16 @@ document (small: path, hash, title, authors, keywords, year; used for
 incremental indexing and article-level fields) and a ``data`` document holding
 the parsed article as JSON (for the reader and the API).
 
-Text is indexed three ways:
+Passage text is indexed twice:
 
-* ``body``  -- jieba words (positions = word ordinals), English stemmed: ranking;
-* ``grams`` -- character bigrams with positions: exact phrases of 2+ characters;
-* ``chars`` -- single characters (no positions): one-character phrases.
+* ``body`` -- jieba words with their frequencies, English stemmed: word queries
+  and BM25F ranking;
+* the phrase index (:mod:`indexer.phrases`, beside the Whoosh files) -- exact
+  characters for quoted phrases, keyed by each passage's ``pid``.
 
 Short metadata fields (``title_c``, ``author_c``, ``keyword_c``, ``section_c``,
-``source_c``) are single characters with positions, so a field value is matched
-as an exact substring, script-insensitively.
+``source_c``) are single characters with positions (:class:`CharText`), so a
+field value is matched as an exact substring, script-insensitively.
 """
 
 from __future__ import annotations
@@ -31,37 +32,13 @@ PASSAGE_KINDS = ("title", "abstract", "keywords", "paragraph", "footnote")
 # Score multipliers per passage kind: title > keywords > abstract > body > notes.
 KIND_BOOST = {"title": 3.0, "keywords": 2.2, "abstract": 1.6, "paragraph": 1.0, "footnote": 0.7}
 
-SCHEMA_VERSION = 1
-
-
-class _FastText(TEXT):
-    """A TEXT field that turns a value into postings without Whoosh's Token objects.
-
-    Indexing produces the same terms and positions as the field's analyzer (the
-    query side still uses the analyzer), several times faster on long texts.
-    """
-
-    def _items(self, value: str) -> list[tuple[str, int, int, int]]:
-        raise NotImplementedError
-
-    def index(self, value, **kwargs):
-        positions = defaultdict(list)
-        for text, pos, _start, _end in self._items(value):
-            positions[text].append(pos)
-        fmt = self.format
-        with_positions = fmt.supports("positions")
-        boost = fmt.field_boost
-        for text, plist in positions.items():
-            n = len(plist)
-            vbytes = fmt.encode(plist) if with_positions else pack_uint(n)
-            yield text.encode("utf-8"), n, n * boost, vbytes
-
 
 class WordText(TEXT):
     """jieba words with subwords, English stop words dropped and stems (see ``word_analyzer``).
 
-    Frequencies only: exact phrases are matched by character n-grams, never by
-    word positions, so word postings stay small and fast to write.
+    Frequencies only: exact phrases are matched by the phrase index, never by
+    word positions, so word postings stay small and fast to write. Postings are
+    counted without Whoosh's per-token objects (the query side uses the analyzer).
     """
 
     def __init__(self):
@@ -73,19 +50,19 @@ class WordText(TEXT):
             yield word.encode("utf-8"), n, n * boost, pack_uint(n)
 
 
-class GramText(_FastText):
-    """Character ``n``-grams of the folded text, white space skipped (see ``GramTokenizer``)."""
+class CharText(TEXT):
+    """Single folded characters with positions, for substring matching of short fields."""
 
-    def __init__(self, n: int, positions: bool = True):
-        super().__init__(analyzer=GramTokenizer(n), phrase=positions)
-        self.n = n
+    def __init__(self):
+        super().__init__(analyzer=GramTokenizer(1), phrase=True)
 
-    def _items(self, value):
-        return grams(value, self.n)
-
-
-def _chars_with_positions() -> TEXT:
-    return GramText(1)
+    def index(self, value, **kwargs):
+        positions = defaultdict(list)
+        for char, pos, _start, _end in grams(value, 1):
+            positions[char].append(pos)
+        fmt = self.format
+        for char, plist in positions.items():
+            yield char.encode("utf-8"), len(plist), float(len(plist)), fmt.encode(plist)
 
 
 def make_schema() -> Schema:
@@ -102,13 +79,13 @@ def make_schema() -> Schema:
         notes=STORED,
         section_title=STORED,
         body=WordText(),
-        grams=GramText(2),
-        chars=GramText(1, positions=False),
-        section_c=_chars_with_positions(),
-        source_c=_chars_with_positions(),
-        title_c=_chars_with_positions(),
-        author_c=_chars_with_positions(),
-        keyword_c=_chars_with_positions(),
+        pid=NUMERIC(int, bits=64, signed=False, stored=True, sortable=True),
+        kindnum=NUMERIC(int, bits=32, signed=False, sortable=True),
+        section_c=CharText(),
+        source_c=CharText(),
+        title_c=CharText(),
+        author_c=CharText(),
+        keyword_c=CharText(),
         path=ID(stored=True),
         sha=STORED,
         meta=STORED,

@@ -17,11 +17,16 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import sorting
 
 from indexer import settings
+from indexer.build import NO_PID, PHRASES_DIR, live_pids
+from indexer.docset import DocSet
+from indexer.phrases import PhraseIndex
+from indexer.schema import KIND_BOOST, PASSAGE_KINDS
 from indexer.analysis import compact, word_analyzer
 from indexer.errors import IndexStateError, JiansuoError, QueryError
 from indexer.highlight import match_spans, snippet, word_key
@@ -29,9 +34,11 @@ from indexer.model import Article
 from indexer.query import And, Field, Not, Or, Phrase, Word, parse_query, positive_leaves, year_range
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_KIND_BOOSTS = np.array([KIND_BOOST[k] for k in PASSAGE_KINDS])
 _HIDDEN = wq.Or([wq.Term("kind", "article"), wq.Term("kind", "data")])
 ARTICLE_FIELDS = {"title": "title_c", "author": "author_c", "keyword": "keyword_c"}
 EXPANSION_BOOST = 0.8
+MAX_TERMS = 64  # Whoosh's nested matchers slow down sharply beyond this
 _SOURCES_CACHE: dict[tuple, list] = {}
 
 
@@ -91,19 +98,6 @@ class Compiled:
     expanded: list[str]
 
 
-def phrase_query(text: str, grams: str = "grams", chars: str = "chars") -> wq.Query:
-    """Match ``text`` as exact characters: bigrams with positions, or one character."""
-    c, _ = compact(text)
-    if not c:
-        return wq.NullQuery
-    if len(c) == 1:
-        return wq.Term(chars, c)
-    bigrams = [c[i : i + 2] for i in range(len(c) - 1)]
-    if len(bigrams) == 1:
-        return wq.Term(grams, bigrams[0])
-    return wq.Phrase(grams, bigrams)
-
-
 def char_phrase(fieldname: str, text: str) -> wq.Query:
     """Match ``text`` as a substring of a single-character field."""
     c, _ = compact(text)
@@ -128,6 +122,7 @@ class Searcher:
         except Exception as err:  # whoosh raises bare Exceptions on damage
             raise IndexStateError(f"{self.index_dir}: the index cannot be opened ({err})") from err
         self.searcher = self.ix.searcher()
+        self._open_phrases()  # after Whoosh: every pid it knows is in this snapshot
         self._cards: dict[str, dict] = {}
         self._glossary = glossary
 
@@ -145,8 +140,48 @@ class Searcher:
         """Pick up a newer version of the index (and its glossary) if an indexer committed one."""
         if not self.searcher.up_to_date():
             self.searcher = self.searcher.refresh()
+            self._open_phrases()
             self._cards.clear()
             self._glossary = None
+
+    def _open_phrases(self) -> None:
+        self.phrases = PhraseIndex(self.index_dir / PHRASES_DIR)
+        self._docs_of_pids: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def _pid_map(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return (pids sorted, their docnums, score multiplier per docnum) for this reader."""
+        if self._docs_of_pids is None:
+            reader = self.searcher.reader()
+            pids = live_pids(reader)
+            order = np.argsort(pids, kind="stable")
+            n_live = int(np.count_nonzero(pids != NO_PID))
+            boosts = np.ones(len(pids))
+            for leaf, offset in reader.leaf_readers():
+                if not leaf.doc_count_all():
+                    continue
+                kinds = np.fromiter(iter(leaf.column_reader("kindnum", translate=False)),
+                                    dtype=np.int64, count=leaf.doc_count_all())
+                known = kinds < len(PASSAGE_KINDS)
+                boosts[offset:offset + len(kinds)][known] = _KIND_BOOSTS[kinds[known]]
+            self._docs_of_pids = (pids[order][:n_live].astype(np.int64), order[:n_live], boosts)
+        return self._docs_of_pids
+
+    def phrase(self, text: str) -> wq.Query:
+        """Match passages containing ``text`` exactly (any script, white space ignored).
+
+        Scored like a term: idf of the phrase times saturated occurrence count,
+        times the passage kind's boost.
+        """
+        pids, counts = self.phrases.find(text)
+        sorted_pids, docnums, boosts = self._pid_map()
+        idx = np.searchsorted(sorted_pids, pids)
+        idx[idx >= len(sorted_pids)] = 0
+        known = sorted_pids[idx] == pids if len(sorted_pids) else np.zeros(len(pids), bool)
+        docs, tf = docnums[idx[known]], counts[known]
+        n, df = max(len(sorted_pids), 1), max(len(docs), 1)
+        idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+        scores = idf * tf * 2.2 / (tf + 1.2) * boosts[docs]
+        return DocSet(docs, scores, label=text)
 
     # ------------------------------------------------------------ articles
 
@@ -216,7 +251,7 @@ class Searcher:
             alts = expansions(text) if positive else []
             if not alts:
                 return q
-            return wq.Or([q] + [phrase_query(a).with_boost(EXPANSION_BOOST) for a in alts])
+            return wq.Or([q] + [self.phrase(a).with_boost(EXPANSION_BOOST) for a in alts])
 
         def walk(node, positive=True) -> wq.Query:
             if isinstance(node, And):
@@ -228,7 +263,7 @@ class Searcher:
             if isinstance(node, Phrase):
                 if positive:
                     phrases.append(node.text)
-                return phrase_query(node.text)  # exact: never expanded
+                return self.phrase(node.text)  # exact: never expanded
             if isinstance(node, Word):
                 return with_expansions(self._word(node.text, words if positive else set(),
                                                   phrases if positive else []),
@@ -238,6 +273,12 @@ class Searcher:
             raise QueryError(f"Cannot search for {node!r}")
 
         q = walk(node)
+        terms = len(words) + len(phrases)
+        if terms > MAX_TERMS:
+            raise QueryError(
+                f"The query has {terms} terms; the limit is {MAX_TERMS}. "
+                'Put a long passage in quotes to search for it as one "phrase".'
+            )
         if not any(_is_passage_leaf(leaf) for leaf in positive_leaves(node)):
             q = wq.And([q, wq.Term("kind", "title")])  # only article fields: list articles
         return Compiled(q, frozenset(words), phrases, expanded)
@@ -248,15 +289,15 @@ class Searcher:
             words.add(stemless)
             return wq.Prefix("body", stemless)
         text = text.strip("*?")
-        tokens = [t.text for t in word_analyzer()(text)]
+        tokens = list(dict.fromkeys(t.text for t in word_analyzer()(text)))  # 俄俄俄: one term
         if not tokens:
             phrases.append(text)
-            return phrase_query(text)
+            return self.phrase(text)
         words.update(tokens)
         q = wq.And([wq.Term("body", t) for t in tokens]) if len(tokens) > 1 else wq.Term("body", tokens[0])
         if _HAN.search(text):  # the characters as typed, whatever the segmenter did
             phrases.append(text)
-            q = wq.Or([q, phrase_query(text)])
+            q = wq.Or([q, self.phrase(text)])
         return q
 
     def _field(self, node: Field, phrases: list[str]) -> wq.Query:
@@ -276,7 +317,7 @@ class Searcher:
             return wq.Or([wq.Term("article", a) for a in ids]) if ids else wq.NullQuery
         phrases.append(node.text)
         if node.name == "abstract":
-            return wq.And([phrase_query(node.text), wq.Term("kind", "abstract")])
+            return wq.And([self.phrase(node.text), wq.Term("kind", "abstract")])
         return char_phrase(f"{node.name}_c", node.text)  # section, source
 
     def search(self, q: str, limit: int = 10, page: int = 1, expand: bool = True,
@@ -302,8 +343,13 @@ class Searcher:
         if facets:
             groupedby = {name: sorting.FieldFacet(name, allow_overlap=False)
                          for name in ("article", "kind", "year", "section")}
-        results = self.searcher.search(compiled.query, limit=page * limit, mask=_HIDDEN,
-                                       groupedby=groupedby)
+        try:
+            results = self.searcher.search(compiled.query, limit=page * limit, mask=_HIDDEN,
+                                           groupedby=groupedby)
+        except RecursionError:  # Whoosh nests one matcher per term: hundreds of words overflow
+            result.error = "The query has too many different words; search for fewer words or a phrase."
+            result.took_ms = round((time.perf_counter() - started) * 1000, 2)
+            return result
         result.total = len(results)
         result.expanded = compiled.expanded
         for r in results[(page - 1) * limit : page * limit]:
@@ -318,7 +364,7 @@ class Searcher:
 
         In reading order (article, then position): the input of a concordance.
         """
-        q = phrase_query(phrase)
+        q = self.phrase(phrase)
         results = self.searcher.search(q, limit=limit, mask=_HIDDEN,
                                        sortedby=["article", "position"])
         return [(r["article"], r["passage"], r["text"]) for r in results]
@@ -380,4 +426,4 @@ def search(index_dir: Path, q: str, **kw) -> SearchResult:
         return s.search(q, **kw)
 
 
-__all__ = ["Hit", "SearchResult", "Searcher", "search", "phrase_query", "word_key"]
+__all__ = ["Hit", "SearchResult", "Searcher", "search", "word_key"]

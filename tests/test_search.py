@@ -297,3 +297,14 @@ def test_filters_restrict_hits_to_facet_values(searcher):
     assert notes and all(h.kind == "footnote" and h.article == A000 for h in notes.values())
     assert searcher.search("俄羅斯", filters={"color": "red"}).error.startswith("Unknown filter")
     assert "not a year" in searcher.search("俄羅斯", filters={"year": "x"}).error
+
+
+def test_too_many_terms_is_refused_quickly_and_a_quoted_passage_is_not(searcher):
+    import time
+
+    sentence = "俄羅斯作為前蘇聯的主要繼承國，隨著社會制度的轉型陷入了空前嚴重的國內政治、經濟和民族危機"
+    paragraph = searcher.article(A000).paragraphs[3].text  # about 90 distinct words
+    started = time.perf_counter()
+    r = searcher.search(paragraph)
+    assert "the limit is 64" in r.error and time.perf_counter() - started < 2
+    assert set(all_hits(searcher, f'"{sentence}"')) == {(A000, "p4")}
