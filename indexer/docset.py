@@ -47,4 +47,31 @@ class DocSet(wq.Query):
             return NullMatcher()
         ids = (self.docnums[lo:hi] - offset).tolist()
         weights = (self.scores[lo:hi] * self.boost).tolist()
-        return ListMatcher(ids, weights=weights)
+        return _Matcher(ids, weights=weights)
+
+
+class _Matcher(ListMatcher):
+    """A list matcher whose quality bound is computed once.
+
+    Whoosh's ListMatcher recomputes ``max(weights)`` on every call, which made
+    a 10,000-document phrase take a second to rank.
+    """
+
+    def __init__(self, ids, weights, position=0, top=None):
+        super().__init__(ids, weights=weights, position=position)
+        self._top = max(weights) if top is None else top
+
+    def copy(self):
+        return _Matcher(self._ids, self._weights, self._i, self._top)
+
+    def max_quality(self):
+        return self._top
+
+    def block_quality(self):
+        return self._top
+
+    def block_max_weight(self):
+        return self._top
+
+    def supports_block_quality(self):
+        return True

@@ -81,6 +81,7 @@ def make_schema() -> Schema:
         body=WordText(),
         pid=NUMERIC(int, bits=64, signed=False, stored=True, sortable=True),
         kindnum=NUMERIC(int, bits=32, signed=False, sortable=True),
+        arthash=NUMERIC(int, bits=64, signed=False, sortable=True),
         section_c=CharText(),
         source_c=CharText(),
         title_c=CharText(),

@@ -23,7 +23,7 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from indexer import settings
-from indexer.build import NO_PID, PHRASES_DIR, live_pids
+from indexer.build import NO_PID, PHRASES_DIR, column_array, live_pids
 from indexer.docset import DocSet
 from indexer.phrases import PhraseIndex
 from indexer.schema import KIND_BOOST, PASSAGE_KINDS
@@ -147,6 +147,7 @@ class Searcher:
     def _open_phrases(self) -> None:
         self.phrases = PhraseIndex(self.index_dir / PHRASES_DIR)
         self._docs_of_pids: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._arthash: np.ndarray | None = None
 
     def _pid_map(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Return (pids sorted, their docnums, score multiplier per docnum) for this reader."""
@@ -155,16 +156,18 @@ class Searcher:
             pids = live_pids(reader)
             order = np.argsort(pids, kind="stable")
             n_live = int(np.count_nonzero(pids != NO_PID))
+            kinds = column_array(reader, "kindnum", np.int64, len(PASSAGE_KINDS))
             boosts = np.ones(len(pids))
-            for leaf, offset in reader.leaf_readers():
-                if not leaf.doc_count_all():
-                    continue
-                kinds = np.fromiter(iter(leaf.column_reader("kindnum", translate=False)),
-                                    dtype=np.int64, count=leaf.doc_count_all())
-                known = kinds < len(PASSAGE_KINDS)
-                boosts[offset:offset + len(kinds)][known] = _KIND_BOOSTS[kinds[known]]
+            known = kinds < len(PASSAGE_KINDS)
+            boosts[known] = _KIND_BOOSTS[kinds[known]]
             self._docs_of_pids = (pids[order][:n_live].astype(np.int64), order[:n_live], boosts)
         return self._docs_of_pids
+
+    def _passage_mask(self) -> np.ndarray:
+        """Return True for live passage documents (not article cards or data)."""
+        mask = np.zeros(self.searcher.reader().doc_count_all(), dtype=bool)
+        mask[self._pid_map()[1]] = True
+        return mask
 
     def phrase(self, text: str) -> wq.Query:
         """Match passages containing ``text`` exactly (any script, white space ignored).
@@ -313,8 +316,11 @@ class Searcher:
                 wq.And([wq.Term("kind", "article"), char_phrase(ARTICLE_FIELDS[node.name], node.text)]),
                 limit=None,
             )
-            ids = sorted({hit["article"] for hit in cards})
-            return wq.Or([wq.Term("article", a) for a in ids]) if ids else wq.NullQuery
+            if self._arthash is None:
+                self._arthash = column_array(self.searcher.reader(), "arthash", np.uint64, 0)
+            keys = self._arthash[np.fromiter(cards.docs(), dtype=np.int64)]
+            docs = np.flatnonzero(np.isin(self._arthash, keys) & self._passage_mask())
+            return DocSet(docs, np.ones(len(docs)), label=f"{node.name}:{node.text}")
         phrases.append(node.text)
         if node.name == "abstract":
             return wq.And([self.phrase(node.text), wq.Term("kind", "abstract")])
