@@ -42,6 +42,8 @@ from whoosh.lang.porter import stem
 # Folding
 # --------------------------------------------------------------------------
 
+_SPACE = re.compile(r"\s+")
+_NON_SPACE = re.compile(r"\S")
 _CJK_RANGES = [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2A6DF)]
 _fold_table: dict[int, int] | None = None
 _fold_array = None
@@ -93,15 +95,20 @@ def fold(text: str) -> str:
     return array[codes].tobytes().decode("utf-32-le", "surrogatepass")  # ~10x str.translate
 
 
+@lru_cache(maxsize=512)
 def compact(text: str) -> tuple[str, list[int]]:
     """Return the folded text without white space and each kept char's offset in ``text``.
+
+    Cached: highlighting looks up every phrase of a query in the same passage.
 
     >>> compact("美 俄A")
     ('美俄a', [0, 2, 3])
     """
     folded = fold(text)
-    offsets = [i for i, ch in enumerate(folded) if not ch.isspace()]
-    return "".join(folded[i] for i in offsets), offsets
+    if not _SPACE.search(folded):
+        return folded, list(range(len(folded)))
+    offsets = [m.start() for m in _NON_SPACE.finditer(folded)]
+    return _SPACE.sub("", folded), offsets
 
 
 # --------------------------------------------------------------------------

@@ -171,13 +171,12 @@ def search(query: str, index_dir: Path | None, limit: int, page: int, as_json: b
 @click.option("--debug", is_flag=True, help="Use Flask's debug server (reloader, tracebacks).")
 def serve(index_dir: Path | None, host: str, port: int, threads: int, debug: bool) -> None:
     """Serve the search web site; index seeds/ first if there is no index yet."""
-    from whoosh import index as whoosh_index
-
     from indexer import settings
+    from indexer.build import index_exists
     from web import create_app
 
     index_dir = _index_dir(index_dir)
-    if not whoosh_index.exists_in(str(index_dir)):
+    if not index_exists(index_dir):
         click.echo(f"No index in {index_dir} yet: indexing {settings.seeds_dir()} first.", err=True)
         try:
             run_index([settings.seeds_dir()], index_dir)

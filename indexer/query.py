@@ -30,6 +30,7 @@ FIELD_ALIASES = {"keywords": "keyword", "authors": "author", "note": "source", "
 
 _OPEN_QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}
 _OPEN_PAREN = "(（"
+MAX_DEPTH = 16  # nesting of parentheses
 _CLOSE_PAREN = ")）"
 
 
@@ -125,6 +126,8 @@ def _lex(q: str) -> list[tuple[str, str]]:
             j = n if j < 0 else j
             toks.append(("phrase", q[i + 1 : j]))
             i = j + 1
+        elif ch in _SPECIAL:  # a closing 」 or 』 with no opening one
+            i += 1
         elif ch == "-" and i + 1 < n and not q[i + 1].isspace() and (i == 0 or q[i - 1].isspace()
                                                                       or q[i - 1] in _OPEN_PAREN):
             toks.append(("not", ch))
@@ -190,6 +193,7 @@ class _Parser:
             item = self.parse_or(depth)
             if item is not None:
                 items.append(item)
+        items = _unique(items)
         if not items:
             return None
         return items[0] if len(items) == 1 else And(items)
@@ -201,7 +205,7 @@ class _Parser:
             if self.peek()[0] in (None, ")"):
                 break
             items.append(self.parse_unary(depth))
-        items = [x for x in items if x is not None]
+        items = _unique([x for x in items if x is not None])
         if not items:
             return None
         return items[0] if len(items) == 1 else Or(items)
@@ -218,6 +222,8 @@ class _Parser:
     def parse_primary(self, depth):
         kind, value = self.take()
         if kind == "(":
+            if depth >= MAX_DEPTH:  # deeper nesting changes nothing; it would only exhaust the stack
+                return None
             inner = self.parse_and(depth + 1)
             if self.peek()[0] == ")":
                 self.take()
@@ -236,6 +242,15 @@ class _Parser:
                 return None  # wildcards and punctuation alone
             return Word(value)
         return None
+
+
+def _unique(items: list) -> list:
+    """Drop repeated operands: ``a a`` means ``a``, and each repeat slows matching down.
+
+    >>> _unique([Word("a"), Phrase("b"), Word("a")])
+    [Word('a'), Phrase('b')]
+    """
+    return list({repr(x): x for x in items}.values())
 
 
 def parse_query(q: str) -> object:

@@ -23,7 +23,7 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from indexer import settings
-from indexer.build import NO_PID, PHRASES_DIR, column_array, live_pids
+from indexer.build import NO_PID, PHRASES_DIR, column_array, index_exists, live_pids
 from indexer.docset import DocSet
 from indexer.phrases import PhraseIndex
 from indexer.schema import KIND_BOOST, PASSAGE_KINDS
@@ -113,14 +113,15 @@ class Searcher:
 
     def __init__(self, index_dir: Path, glossary=None):
         self.index_dir = Path(index_dir)
-        if not whoosh_index.exists_in(str(self.index_dir)):
+        if not index_exists(self.index_dir):
             raise IndexStateError(
                 f"{self.index_dir}: no index here yet; run `jiansuo index` first"
             )
         try:
             self.ix = whoosh_index.open_dir(str(self.index_dir))
         except Exception as err:  # whoosh raises bare Exceptions on damage
-            raise IndexStateError(f"{self.index_dir}: the index cannot be opened ({err})") from err
+            raise IndexStateError(f"{self.index_dir}: the index cannot be opened ({err}); "
+                                  "delete the folder and run `jiansuo index` again") from err
         self.searcher = self.ix.searcher()
         self._open_phrases()  # after Whoosh: every pid it knows is in this snapshot
         self._cards: dict[str, dict] = {}
@@ -350,7 +351,10 @@ class Searcher:
             groupedby = {name: sorting.FieldFacet(name, allow_overlap=False)
                          for name in ("article", "kind", "year", "section")}
         try:
+            # optimize=False: score every match once; the exact total then comes for free
+            # (quality skipping made Whoosh count the matches a second time)
             results = self.searcher.search(compiled.query, limit=page * limit, mask=_HIDDEN,
+                                           optimize=False,
                                            groupedby=groupedby)
         except RecursionError:  # Whoosh nests one matcher per term: hundreds of words overflow
             result.error = "The query has too many different words; search for fewer words or a phrase."
