@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,3 +54,46 @@ def app(seed_index):
 def client(app):
     """Return a test client of the seed app with its own cookies."""
     return app.test_client()
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_server(index_dir: Path, log: Path, threads: int = 4):
+    """Run `jiansuo serve` on a free loopback port; yield (base URL, process).
+
+    Fails the test with the server's stderr if it exits or does not accept
+    connections within 60 s; stops it afterwards.
+    """
+    port = free_port()
+    with open(log, "wb") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "indexer", "serve", "--index", str(index_dir),
+             "--host", "127.0.0.1", "--port", str(port), "--threads", str(threads)],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"the server exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"the server did not start in 60 s:\n{log.read_text(errors='replace')}")
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}", proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -6,15 +6,12 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import A000, ROOT
+from tests.conftest import A000, ROOT, running_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -28,43 +25,12 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(seed_index, tmp_path_factory):
     """Run ``jiansuo serve`` on the seed index; yield its base URL; show its stderr if it dies."""
-    port = free_port()
     log = tmp_path_factory.mktemp("server") / "stderr.txt"
-    with open(log, "wb") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "indexer", "serve", "--index", str(seed_index), "--port", str(port),
-             "--threads", "4"],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"the server exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"the server did not start in 60 s:\n{log.read_text(errors='replace')}")
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with running_server(seed_index, log, threads=4) as (url, proc):
+        yield url
     if proc.returncode not in (0, -15):
         print(log.read_text(errors="replace"), file=sys.stderr)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,16 +18,10 @@ import pytest
 
 from indexer.errors import JiansuoError
 from indexer.loadtest import QUERIES, check_response, run_load
-from tests.conftest import ROOT
+from tests.conftest import ROOT, free_port, running_server
 
 SOAK_SECONDS = float(os.environ.get("JIANSUO_SOAK_SECONDS", "16"))
 RSS_GROWTH_LIMIT_KB = 40_000
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def rss_kb(pid: int) -> int:
@@ -52,35 +45,14 @@ def get(port: int, path: str) -> tuple[int, bytes]:
 @pytest.fixture(scope="module")
 def server(seed_index, tmp_path_factory):
     """Start `jiansuo serve` on a free loopback port; yield (port, pid); dump stderr if it dies."""
-    port = free_port()
     log = tmp_path_factory.mktemp("serve") / "stderr.log"
-    with open(log, "wb") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "indexer", "serve", "--index", str(seed_index),
-             "--host", "127.0.0.1", "--port", str(port), "--threads", "8"],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err,
-        )
-    try:
+    with running_server(seed_index, log, threads=8) as (url, proc):
+        port = int(url.rsplit(":", 1)[1])
         deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited with {proc.returncode}:\n{log.read_text()}")
-            try:
-                if get(port, "/api/search?q=%E4%BF%84")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"server did not answer in 60 s:\n{log.read_text()}")
+        while get(port, "/api/search?q=%E4%BF%84")[0] != 200:  # warmed up and answering
+            assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.2)
         yield port, proc.pid
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
     assert "Traceback" not in log.read_text(), log.read_text()
 
 
