@@ -248,5 +248,9 @@ def write_report(folder: Path = HERE) -> Path:
     results = load_results(folder / "results")
     plot = write_plot(results, folder / "plot.png") if results else None
     out = folder / "RESULTS.md"
-    out.write_text(render(results, plot.name if plot else None), encoding="utf-8")
+    text = render(results, plot.name if plot else None)
+    notes = folder / "NOTES.md"  # hand-written: profiles, fixes, load runs
+    if notes.exists():
+        text = text.rstrip("\n") + "\n\n" + notes.read_text(encoding="utf-8")
+    out.write_text(text, encoding="utf-8")
     return out
