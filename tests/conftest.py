@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 import sys
@@ -28,6 +29,16 @@ def seed_index(tmp_path_factory) -> Path:
     report = build_index([SEEDS], index_dir)
     assert report.ok and sorted(report.added) == [A000, A003]
     return index_dir
+
+
+@pytest.fixture
+def seeds_copy(tmp_path) -> Path:
+    """Return a writable folder holding copies of both seeds."""
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    shutil.copy(SEED_000, folder)
+    shutil.copy(SEED_003, folder)
+    return folder
 
 
 @pytest.fixture(scope="session")

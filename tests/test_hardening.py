@@ -11,7 +11,6 @@ import json
 import os
 import random
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -60,15 +59,6 @@ def seed_state(index_dir: Path) -> dict:
             state[q] = sorted(found)
         state["articles"] = {a: s.article(a).to_dict() for a in SEED_IDS}
     return state
-
-
-@pytest.fixture
-def seeds_copy(tmp_path) -> Path:
-    folder = tmp_path / "seeds"
-    folder.mkdir()
-    shutil.copy(SEED_000, folder)
-    shutil.copy(SEED_003, folder)
-    return folder
 
 
 @pytest.fixture(scope="module")
