@@ -187,8 +187,12 @@ def serve(index_dir: Path | None, host: str, port: int, threads: int, debug: boo
     if debug:
         app.run(host=host, port=port, debug=True)
         return
+    import logging
+
     import waitress
 
+    # A burst of requests beyond --threads just waits in the queue; that is not worth a warning.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     waitress.serve(app, host=host, port=port, threads=threads, ident="jiansuo")
 
 
