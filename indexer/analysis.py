@@ -230,9 +230,7 @@ def word_counts(text: str) -> Counter:
         for part in parts:
             if part in ENGLISH_STOP_WORDS:
                 continue
-            if part[0] < "\u0250" and part.isalpha():
-                part = _stem(part)
-            counts[part] += 1
+            counts[stem_word(part)] += 1
     return counts
 
 
@@ -311,8 +309,15 @@ class GramTokenizer(_ListTokenizer):
 
 
 @lru_cache(maxsize=100_000)
-def _stem(word: str) -> str:
-    return stem(word)
+def stem_word(word: str) -> str:
+    """Return the indexed form of a folded word: Latin words Porter-stemmed, others as they are.
+
+    >>> stem_word("relations"), stem_word("关系")
+    ('relat', '关系')
+    """
+    if word and word[0] < "\u0250" and word.isalpha():
+        return stem(word)
+    return word
 
 
 class EnglishStemFilter(Filter):
@@ -320,9 +325,7 @@ class EnglishStemFilter(Filter):
 
     def __call__(self, tokens):
         for t in tokens:
-            text = t.text
-            if text and text[0] < "\u0250" and text.isalpha():
-                t.text = _stem(text)
+            t.text = stem_word(t.text)
             yield t
 
 

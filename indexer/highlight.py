@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from markupsafe import escape
 
-from indexer.analysis import compact, fold, segment, _stem, ENGLISH_STOP_WORDS
+from indexer.analysis import ENGLISH_STOP_WORDS, compact, fold, segment, stem_word
 
 
 def find_phrase(text: str, phrase: str) -> list[tuple[int, int]]:
@@ -36,19 +36,12 @@ def find_phrase(text: str, phrase: str) -> list[tuple[int, int]]:
     return out
 
 
-def word_key(word: str) -> str:
-    """Return the indexed form of a folded word (English words are stemmed)."""
-    if word and word[0] < "\u0250" and word.isalpha():
-        return _stem(word)
-    return word
-
-
 def match_spans(text: str, words: frozenset[str], phrases: list[str]) -> list[tuple[int, int]]:
     """Return merged spans of ``text`` matching the indexed ``words`` or any of ``phrases``."""
     spans: list[tuple[int, int]] = []
     if words:
         for w, _pos, start, end in segment(fold(text), subwords=True):
-            if w not in ENGLISH_STOP_WORDS and word_key(w) in words:
+            if w not in ENGLISH_STOP_WORDS and stem_word(w) in words:
                 spans.append((start, end))
     for p in phrases:
         spans.extend(find_phrase(text, p))

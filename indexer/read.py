@@ -26,7 +26,6 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from indexer.errors import ReadError
@@ -155,7 +154,9 @@ def score(text: str) -> float:
     >>> score("ASCII only")
     0.0
     """
-    folded = _t2s().convert(text[:_SAMPLE])
+    from indexer.analysis import fold  # loaded only when a legacy encoding must be judged
+
+    folded = fold(text[:_SAMPLE])
     wide = [ch for ch in folded if ch >= "\x80"]
     if not wide:
         return 0.0
@@ -297,8 +298,4 @@ def _best_legacy(data: bytes) -> tuple[Decoded | None, tuple[int, str]]:
     return Decoded(best[2], best[1]), reach
 
 
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
 
-    return opencc.OpenCC("t2s")

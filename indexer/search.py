@@ -29,7 +29,7 @@ from indexer.phrases import PhraseIndex
 from indexer.schema import KIND_BOOST, PASSAGE_KINDS
 from indexer.analysis import compact, word_analyzer
 from indexer.errors import IndexStateError, JiansuoError, QueryError
-from indexer.highlight import match_spans, snippet, word_key
+from indexer.highlight import match_spans, snippet
 from indexer.model import Article
 from indexer.query import And, Field, Not, Or, Phrase, Word, parse_query, positive_leaves, year_range
 
@@ -436,4 +436,4 @@ def search(index_dir: Path, q: str, **kw) -> SearchResult:
         return s.search(q, **kw)
 
 
-__all__ = ["Hit", "SearchResult", "Searcher", "search", "word_key"]
+__all__ = ["Hit", "SearchResult", "Searcher", "search"]

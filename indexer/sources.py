@@ -27,10 +27,10 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from indexer.analysis import fold as fold_script
 from indexer.citations import Citation, pages_in, parse_note
 from indexer.model import Article, Footnote
 
-_T2S = None
 # An English full stop ends a sentence before a space, not inside "U.S.A. " or "3.5".
 _END = re.compile(r"[。！？!?；;]|(?<=[a-z])\.(?= )")
 _NON_WORD = re.compile(r"[\W_]+")
@@ -93,12 +93,7 @@ def fold(text: str) -> str:
     >>> fold("《國際恐怖主義—「911」》") == fold("国际恐怖主义——911")
     True
     """
-    global _T2S
-    if _T2S is None:
-        import opencc
-
-        _T2S = opencc.OpenCC("t2s")
-    return _NON_WORD.sub("", _T2S.convert(unicodedata.normalize("NFKC", text)).casefold())
+    return _NON_WORD.sub("", fold_script(unicodedata.normalize("NFKC", text)).casefold())
 
 
 def normalize_url(url: str) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from indexer.analysis import fold
 from indexer.errors import ReadError
 
 ENV_VAR = "JIANSUO_VARIANTS"
@@ -80,20 +81,16 @@ def default_variants(user_path: str | Path | None = None) -> list[VariantRow]:
 # --- keys: when two forms count as the same ---------------------------------
 
 
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def to_simplified(s: str) -> str:
     """Map Traditional characters to Simplified (one for one) so script variants share a key.
+
+    The same folding as indexing (:func:`indexer.analysis.fold`), so a glossary key
+    and an indexed term never disagree about a character.
 
     >>> to_simplified("蒲亭 飛彈 盧布林三角")
     '蒲亭 飞弹 卢布林三角'
     """
-    return _t2s().convert(s)
+    return fold(s)
 
 
 def zh_key(term: str) -> str:
