@@ -253,12 +253,13 @@ def _unique(items: list) -> list:
     return list({repr(x): x for x in items}.values())
 
 
-def parse_query(q: str) -> object:
+def parse_query(q: str, max_length: int | None = None) -> object:
     """Parse ``q`` into a tree of Word/Phrase/Field/And/Or/Not.
 
+    :param max_length: longest query accepted (default: the ``max_query`` setting).
     :raises QueryError: the query is too long or has nothing to search for.
     """
-    limit = settings.get_int("max_query")
+    limit = max_length or settings.get_int("max_query")
     if len(q) > limit:
         raise QueryError(
             f"The query is {len(q):,} characters long; the limit is {limit:,}. "

@@ -328,18 +328,20 @@ class Searcher:
         return char_phrase(f"{node.name}_c", node.text)  # section, source
 
     def search(self, q: str, limit: int = 10, page: int = 1, expand: bool = True,
-               facets: bool = False, filters: dict[str, str] | None = None) -> SearchResult:
+               facets: bool = False, filters: dict[str, str] | None = None,
+               max_query: int | None = None) -> SearchResult:
         """Run query string ``q``; a rejected query comes back with ``error`` set.
 
         :param filters: restrict hits to an ``article``, ``kind``, ``year`` or ``section``
             (the facet values), e.g. ``{"article": "000_850aca5cf1cb6a75", "kind": "footnote"}``.
+        :param max_query: longest query accepted (default: the ``max_query`` setting).
         """
         started = time.perf_counter()
         limit = max(1, min(int(limit), settings.get_int("max_page_size")))
         page = max(1, int(page))
         result = SearchResult(query=q, page=page, limit=limit)
         try:
-            compiled = self.compile(parse_query(q), expand=expand)
+            compiled = self.compile(parse_query(q, max_query), expand=expand)
             if filters:
                 compiled.query = wq.And([compiled.query, restriction(filters)])
         except QueryError as err:

@@ -87,12 +87,8 @@ def search_params(args, max_page_size: int) -> SearchParams:
 
 def run_search(s: Searcher, p: SearchParams, max_query: int, facets: bool = True) -> SearchResult:
     """Run a search with its filters (and facets); a rejected query comes back with ``error`` set."""
-    if too_long(p.q, max_query):
-        return SearchResult(query=p.q, error=f"The query is {len(p.q):,} characters long; "
-                            f"the limit is {max_query:,}. Search for a shorter phrase.",
-                            page=p.page, limit=p.limit)
     return s.search(p.q, limit=p.limit, page=p.page, expand=p.expand, facets=facets,
-                    filters=p.filters)
+                    filters=p.filters, max_query=max_query)
 
 
 def cards(s: Searcher) -> dict[str, dict]:
