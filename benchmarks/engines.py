@@ -1,6 +1,6 @@
 """One adapter per engine, all with the same small interface.
 
-* :class:`Jiansuo` -- our engine (``indexer.build`` / ``indexer.search``), passages;
+* :class:`Jiansuo` -- our engine (the local backend, :mod:`indexer.backends.local`), passages;
 * :class:`WhooshJieba` -- the stock recipe: Whoosh + ``jieba.analyse.ChineseAnalyzer``
   over whole documents, queries typed as they come;
 * :class:`SqliteTrigram` -- SQLite FTS5 ``trigram``, one row per file block
@@ -102,22 +102,22 @@ class Engine:
 
 
 class Jiansuo(Engine):
-    """Our engine: passages from ``indexer.passages``, searched by ``indexer.search``."""
+    """Our engine: passages from ``indexer.index.passages``, through the local backend."""
 
     name = "jiansuo"
     expand = False
 
     def build(self, files, index_dir):
-        from indexer.build import build_index
+        from indexer.backends.local import LocalBackend
 
-        report = build_index(list(files), Path(index_dir))
-        return _as_dict(report)
+        with LocalBackend(Path(index_dir)) as backend:
+            return _as_dict(backend.index(list(files)))
 
     def open(self, index_dir):
-        from indexer.search import Searcher
+        from indexer.backends.local import LocalBackend
 
         super().open(index_dir)
-        self._searcher = Searcher(Path(index_dir))
+        self._searcher = LocalBackend(Path(index_dir))
         return self
 
     def close(self):
@@ -134,21 +134,16 @@ class Jiansuo(Engine):
                       [h.snippet for h in res.hits])
 
     def phrase(self, query):
-        """Run ``"query"`` through our parser and compiler, collecting every hit (no snippets).
+        """Return every passage holding ``query`` exactly, as the concordance lists them.
 
-        Glossary expansion is off: it adds other spellings on purpose, which an
-        exact-substring truth would count as wrong.
+        Glossary expansion plays no part: it adds other spellings on purpose,
+        which an exact-substring truth would count as wrong.
         """
-        from indexer.query import parse_query
-        from indexer.search import _HIDDEN
-
-        compiled = self._searcher.compile(parse_query(f'"{query}"'), expand=self.expand)
-        hits = self._searcher.searcher.search(compiled.query, limit=None, mask=_HIDDEN)
-        return {(h["article"], h["passage"]) for h in hits}
+        return {(article, passage) for article, passage, _ in self._searcher.passages_matching(query)}
 
     def units(self, files):
         from indexer.parse import parse_file
-        from indexer.passages import passages
+        from indexer.index.passages import passages
 
         for path in files:
             for p in passages(parse_file(path)):
@@ -389,7 +384,7 @@ def available(names: Iterable[str] | None = None) -> list[type[Engine]]:
     for name, cls in ENGINES.items():
         if names is not None and name not in names:
             continue
-        module = {"jiansuo": "indexer.search", "whoosh+jieba": "jieba.analyse",
+        module = {"jiansuo": "indexer.backends.local", "whoosh+jieba": "jieba.analyse",
                   "tantivy-han1": "tantivy"}.get(name)
         if module is None or _importable(module):
             out.append(cls)

@@ -27,7 +27,6 @@ they compose with Whoosh filters (``ChineseTokenizer() | EnglishStemFilter()``):
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections import Counter
@@ -37,6 +36,8 @@ from pathlib import Path
 import numpy as np
 from whoosh.analysis import Filter, StopFilter, Token, Tokenizer
 from whoosh.lang.porter import stem
+
+from indexer import settings
 
 # --------------------------------------------------------------------------
 # Folding
@@ -120,13 +121,25 @@ _WORD = re.compile(r"[^\W_]+(?:[.'][^\W_]+)*")
 
 @lru_cache(maxsize=1)
 def _segmenter():
-    """Load jieba-rs once; honour ``JIANSUO_USERDICT`` (jieba's user dictionary format)."""
+    """Load jieba-rs once, with the ``userdict`` setting's words added before any text is cut."""
     import rjieba
 
-    userdict = os.environ.get("JIANSUO_USERDICT")
+    userdict = settings.get("userdict")
     if userdict:
         load_userdict(Path(userdict))
     return rjieba
+
+
+def cut(text: str) -> list[str]:
+    """Cut ``text`` (folded) into jieba's words, the user dictionary applied.
+
+    Everything that segments goes through here or :func:`segment`, so the user
+    dictionary applies however early a word is cut.
+
+    >>> cut("美俄关系")
+    ['美俄', '关系']
+    """
+    return _segmenter().cut(text)
 
 
 def load_userdict(path: Path) -> int:

@@ -1,11 +1,13 @@
 """The ``jiansuo`` command line: a thin click layer over the library.
 
-Each command calls one library function; library errors (``JiansuoError``)
-become one-line ``click.ClickException`` messages and a non-zero exit.
+Each command calls one library function, most of them on an index
+:class:`~indexer.backends.Backend`; library errors (``JiansuoError``) become
+one-line ``click.ClickException`` messages and a non-zero exit.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from pathlib import Path
@@ -18,6 +20,19 @@ from indexer.errors import JiansuoError
 
 def _fail(err: JiansuoError) -> click.ClickException:
     return click.ClickException(str(err))
+
+
+def reports_errors(f):
+    """Turn the library's errors into one-line messages and exit status 1."""
+
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        try:
+            return f(*args, **kwargs)
+        except JiansuoError as err:
+            raise _fail(err) from err
+
+    return wrapper
 
 
 def _echo_json(obj) -> None:
@@ -33,14 +48,12 @@ def main() -> None:
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
+@reports_errors
 def parse(file: Path, as_json: bool) -> None:
     """Parse one article FILE and print its structure."""
     from indexer.parse import parse_file
 
-    try:
-        article = parse_file(file)
-    except JiansuoError as err:
-        raise _fail(err) from err
+    article = parse_file(file)
     if as_json:
         _echo_json(article.to_dict())
         return
@@ -62,32 +75,36 @@ def index_option(f):
     )(f)
 
 
-def _index_dir(index_dir: Path | None) -> Path:
-    from indexer import settings
+def _backend(index_dir: Path | None):
+    """Open the index named by ``--index`` (default: the ``index`` setting)."""
+    from indexer.backends import open_backend
 
-    return index_dir or settings.index_dir()
+    return open_backend(index_dir)
 
 
-def run_index(paths: list[Path], index_dir: Path, wait: float = 0.0, quiet: bool = False):
+def run_index(backend, paths: list[Path], wait: float = 0.0, quiet: bool = False):
     """Index ``paths`` with a progress bar on a terminal; print a per-file error report."""
-    from indexer.build import build_index, discover
+    from indexer.ingest import discover
 
     if sys.stderr.isatty() and not quiet:
-        files, _ = discover(paths)
+        files = discover(paths).files
         with click.progressbar(length=len(files), label="Indexing", file=sys.stderr,
                                show_pos=True, item_show_func=lambda p: p and p.name) as bar:
-            report = build_index(paths, index_dir, progress=lambda p: bar.update(1, p), wait=wait)
+            report = backend.index(paths, progress=lambda p: bar.update(1, p), wait=wait)
     else:
-        report = build_index(paths, index_dir, wait=wait)
+        report = backend.index(paths, wait=wait)
     for err in report.errors:
         click.echo(f"error: {err.message}", err=True)
+    for skipped in report.skipped:
+        click.echo(f"skipped: {skipped.message}", err=True)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     if not quiet:
         click.echo(
             f"{len(report.added)} added, {len(report.updated)} updated, "
             f"{len(report.removed)} removed, {len(report.unchanged)} unchanged, "
-            f"{len(report.errors)} failed in {report.seconds:.2f}s -> {index_dir}",
+            f"{len(report.errors)} failed" + (f", {len(report.skipped)} skipped" if report.skipped else "")
+            + f" in {report.seconds:.2f}s -> {backend.location}",
             err=True,
         )
     return report
@@ -99,23 +116,20 @@ def run_index(paths: list[Path], index_dir: Path, wait: float = 0.0, quiet: bool
 @click.option("--wait", type=float, default=0.0, show_default=True,
               help="Seconds to wait for another indexer to finish.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@reports_errors
 def index(paths: tuple[Path, ...], index_dir: Path | None, wait: float, as_json: bool) -> None:
     """Index article files or folders (default: seeds/), incrementally.
 
     Unchanged files are skipped, changed files replaced, deleted files removed.
     A bad file is reported and skipped; the exit status is 1 if any file failed.
     """
-    from dataclasses import asdict
-
     from indexer import settings
 
     targets = list(paths) or [settings.seeds_dir()]
-    try:
-        report = run_index(targets, _index_dir(index_dir), wait=wait, quiet=as_json)
-    except JiansuoError as err:
-        raise _fail(err) from err
+    with _backend(index_dir) as backend:
+        report = run_index(backend, targets, wait=wait, quiet=as_json)
     if as_json:
-        _echo_json(asdict(report))
+        _echo_json(report.to_dict())
     if not report.ok:
         sys.exit(1)
 
@@ -128,33 +142,27 @@ def index(paths: tuple[Path, ...], index_dir: Path | None, wait: float, as_json:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (JSON Lines when QUERY is -).")
 @click.option("--no-expand", is_flag=True, help="Do not expand names and variants from the glossary.")
 @click.option("--show-query", is_flag=True, help="Print the parsed query tree and stop.")
+@reports_errors
 def search(query: str, index_dir: Path | None, limit: int, page: int, as_json: bool,
            no_expand: bool, show_query: bool) -> None:
     """Search the index for QUERY (use - to read one query per line from stdin).
 
     Examples: 俄罗斯 外交, "俄關係", Putin, source:state.gov, title:拜登 year:2021.
     """
-    from indexer.query import parse_query
-    from indexer.search import Searcher
+    from indexer.search.query import parse_query
 
     if show_query:
-        try:
-            click.echo(repr(parse_query(query)))
-        except JiansuoError as err:
-            raise _fail(err) from err
+        click.echo(repr(parse_query(query)))
         return
-    try:
-        with Searcher(_index_dir(index_dir)) as s:
-            if query == "-":
-                for line in sys.stdin:
-                    line = line.rstrip("\n")
-                    if line.strip():
-                        result = s.search(line, limit=limit, page=page, expand=not no_expand)
-                        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
-                return
-            result = s.search(query, limit=limit, page=page, expand=not no_expand)
-    except JiansuoError as err:
-        raise _fail(err) from err
+    with _backend(index_dir) as backend:
+        if query == "-":
+            for line in sys.stdin:
+                line = line.rstrip("\n")
+                if line.strip():
+                    result = backend.search(line, limit=limit, page=page, expand=not no_expand)
+                    click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+            return
+        result = backend.search(query, limit=limit, page=page, expand=not no_expand)
     if as_json:
         _echo_json(result.to_dict())
     else:
@@ -167,23 +175,20 @@ def search(query: str, index_dir: Path | None, limit: int, page: int, as_json: b
 @index_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
+@click.option("--threads", default=None, type=int, help="Worker threads (default: the threads setting, 8).")
 @click.option("--debug", is_flag=True, help="Use Flask's debug server (reloader, tracebacks).")
+@reports_errors
 def serve(index_dir: Path | None, host: str, port: int, threads: int, debug: bool) -> None:
     """Serve the search web site; index seeds/ first if there is no index yet."""
     from indexer import settings
-    from indexer.build import index_exists
-    from web import create_app
+    from web import create_app, warm_up
 
-    index_dir = _index_dir(index_dir)
-    if not index_exists(index_dir):
-        click.echo(f"No index in {index_dir} yet: indexing {settings.seeds_dir()} first.", err=True)
-        try:
-            run_index([settings.seeds_dir()], index_dir)
-        except JiansuoError as err:
-            raise _fail(err) from err
-    app = create_app({"INDEX_DIR": str(index_dir)})
-    click.echo(f"Serving {index_dir} on http://{host}:{port}/", err=True)
+    backend = _backend(index_dir)
+    if not backend.exists():
+        click.echo(f"No index in {backend.location} yet: indexing {settings.seeds_dir()} first.", err=True)
+        run_index(backend, [settings.seeds_dir()])
+    app = create_app({"BACKEND": backend})
+    click.echo(f"Serving {backend.location} on http://{host}:{port}/", err=True)
     if debug:
         app.run(host=host, port=port, debug=True)
         return
@@ -193,31 +198,44 @@ def serve(index_dir: Path | None, host: str, port: int, threads: int, debug: boo
 
     # A burst of requests beyond --threads just waits in the queue; that is not worth a warning.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="jiansuo")
+    warm_up(app)
+    waitress.serve(app, host=host, port=port, threads=threads or settings.get_int("threads"), ident="jiansuo")
 
 
-def _open(index_dir: Path | None):
-    from indexer.search import Searcher
-
-    try:
-        return Searcher(_index_dir(index_dir))
-    except JiansuoError as err:
-        raise _fail(err) from err
+@main.command()
+@click.argument("article_ids", metavar="ID...", nargs=-1, required=True)
+@index_option
+@click.option("--wait", type=float, default=0.0, show_default=True,
+              help="Seconds to wait for another indexer to finish.")
+@reports_errors
+def remove(article_ids: tuple[str, ...], index_dir: Path | None, wait: float) -> None:
+    """Remove articles from the index by ID (the file name without its suffix)."""
+    with _backend(index_dir) as backend:
+        gone = backend.remove(article_ids, wait=wait)
+    for aid in article_ids:
+        if aid not in gone:
+            click.echo(f"error: no article {aid!r} in the index; list them with `jiansuo search title:…` "
+                       "or at /articles", err=True)
+    click.echo(f"{len(gone)} removed -> {backend.location}", err=True)
+    if len(gone) < len(set(article_ids)):
+        sys.exit(1)
 
 
 @main.command()
 @click.argument("query", required=False, default="")
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print the sources as JSON.")
+@reports_errors
 def sources(query: str, index_dir: Path | None, as_json: bool) -> None:
     """List the sources cited in the footnotes, with the sentences citing them.
 
     QUERY matches authors, titles, publishers and URLs or domains (e.g. state.gov, 鄭羽).
     """
+    from indexer.search.query import check_length
     from indexer.sources import search_sources
 
-    with _open(index_dir) as s:
-        found = search_sources(s.sources(), query)
+    with _backend(index_dir) as backend:
+        found = search_sources(backend.sources(), check_length(query))
     if as_json:
         _echo_json([src.to_dict() for src in found])
         return
@@ -243,23 +261,25 @@ EXPORT_FORMATS = ("bibtex", "ris", "csl")
 @click.option("--query", default=None, help="Export the sources matching a sources query.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to a file (UTF-8) instead of standard output.")
+@reports_errors
 def export(fmt: str, index_dir: Path | None, source_key: str | None, article_id: str | None,
            query: str | None, output: Path | None) -> None:
     """Export references as BibTeX, RIS or CSL-JSON (all sources unless narrowed)."""
-    from indexer.export import to_bibtex, to_csl_json, to_ris
+    from indexer.search.query import check_length
     from indexer.sources import find_source, search_sources
+    from indexer.sources.export import to_bibtex, to_csl_json, to_ris
 
-    with _open(index_dir) as s:
+    with _backend(index_dir) as backend:
         if article_id:
-            items = s.article(article_id)
+            items = backend.article(article_id)
             if items is None:
                 raise click.ClickException(f"no article {article_id!r} in the index; see `jiansuo search`")
         elif source_key:
-            items = find_source(s.sources(), source_key)
+            items = find_source(backend.sources(), source_key)
             if items is None:
                 raise click.ClickException(f"no source {source_key!r}; list keys with `jiansuo sources`")
         else:
-            items = search_sources(s.sources(), query or "")
+            items = search_sources(backend.sources(), check_length(query or ""))
     text = {"bibtex": to_bibtex, "ris": to_ris, "csl": to_csl_json}[fmt](items)
     if output:
         output.write_text(text, "utf-8")
@@ -273,22 +293,26 @@ def export(fmt: str, index_dir: Path | None, source_key: str | None, article_id:
 @click.option("--json", "as_json", is_flag=True, help="Print the glossary as JSON.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print the glossary as CSV.")
 @click.option("--dictionary", is_flag=True, help="With TERM: add CC-CEDICT suggestions.")
+@reports_errors
 def glossary(term: str | None, index_dir: Path | None, as_json: bool, as_csv: bool,
              dictionary: bool) -> None:
     """Show the term pairs mined from the articles and the variant table.
 
     With TERM, show what a search for it expands to, and why.
     """
-    with _open(index_dir) as s:
-        g = s.glossary
+    from indexer.search.query import check_length
+
+    with _backend(index_dir) as backend:
+        g = backend.glossary()
     if term:
+        check_length(term)
         found = g.explain(term, dictionary=dictionary)
         if as_json:
             _echo_json([{"term": e.term, "source": e.source, "why": e.why} for e in found])
         for e in [] if as_json else found:
             click.echo(f"{e.term}\t{e.source}\t{e.why}")
         if dictionary and not as_json:
-            from indexer.variants import suggest
+            from indexer.crosslang.variants import suggest
 
             for sug in suggest(term):
                 click.echo(f"suggestion: {sug.traditional} / {sug.simplified} ({sug.pinyin}): "
@@ -310,29 +334,26 @@ def glossary(term: str | None, index_dir: Path | None, as_json: bool, as_csv: bo
 @click.option("--sort", "order", type=click.Choice(["position", "left", "right"]), default="position",
               show_default=True, help="Order by position, left context (read backwards) or right context.")
 @click.option("--json", "as_json", is_flag=True, help="Print the lines as JSON.")
+@reports_errors
 def concordance(phrase: str, index_dir: Path | None, width: int, order: str, as_json: bool) -> None:
     """Show every occurrence of PHRASE in the index with its left and right context."""
-    from dataclasses import asdict
+    from indexer.search.concordance import format_line
+    from indexer.search.query import check_length
 
-    from indexer.concordance import counts, format_line, kwic, sort_lines
-
-    try:
-        with _open(index_dir) as s:
-            lines = sort_lines(kwic(s.passages_matching(phrase), phrase, width), order)
-    except JiansuoError as err:
-        raise _fail(err) from err
+    with _backend(index_dir) as backend:
+        kwic = backend.concordance(check_length(phrase), order, width)
     if as_json:
-        _echo_json({"phrase": phrase, "counts": counts(lines), "lines": [asdict(x) for x in lines]})
+        _echo_json({"phrase": phrase, "counts": kwic.counts, "lines": kwic.to_dict()["lines"]})
         return
-    for x in lines:
+    for x in kwic.lines:
         click.echo(f"{x.article} {x.passage:>6}  {format_line(x, width)}")
-    click.echo(f"{len(lines)} occurrence(s): "
-               + ", ".join(f"{a} {n}" for a, n in counts(lines).items()), err=True)
+    click.echo(f"{kwic.total} occurrence(s): "
+               + ", ".join(f"{a} {n}" for a, n in kwic.counts.items()), err=True)
 
 
 def _print_result(result) -> None:
     """Print hits for a terminal: title, passage, plain snippet with 【】 around matches."""
-    import html
+    from indexer.search.highlight import BracketFormatter, snippet
 
     if result.error:
         click.echo(f"error: {result.error}", err=True)
@@ -341,7 +362,7 @@ def _print_result(result) -> None:
     if result.expanded:
         click.echo("also searched: " + ", ".join(result.expanded))
     for h in result.hits:
-        text = html.unescape(h.snippet.replace("<mark>", "【").replace("</mark>", "】"))
+        text = snippet(h.text, h.spans, formatter=BracketFormatter())
         click.echo(f"\n{h.title}  [{h.article}#{h.passage}, {h.kind}]  {h.score:.2f}")
         if h.section:
             click.echo(f"  {h.section}")

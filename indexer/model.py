@@ -1,13 +1,31 @@
 """Typed records passed between the pipeline stages.
 
-read → parse produces an :class:`Article`; build turns it into :class:`Passage`
-records; search returns :class:`Hit` records. ``to_dict`` gives the JSON shape
-documented in the README (``jiansuo parse --json``).
+ingest → parse produces an :class:`Article`; the index cuts it into
+:class:`Passage` records; a search returns a :class:`SearchResult` of
+:class:`Hit` records. ``to_dict`` gives the JSON shapes documented in the
+README (``jiansuo parse --json``, ``jiansuo search --json``).
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Document:
+    """What ingest hands to parse: one file's content in a registered format.
+
+    Text formats fill ``text``; layout formats (PDF) fill ``pages`` with what
+    their parser needs. ``warnings`` carry what reading had to repair.
+    """
+
+    id: str  # the article id: the file name without its suffix
+    format: str  # "text", "markdown", ... (a parser is registered under each)
+    text: str = ""
+    encoding: str | None = None
+    pages: list = field(default_factory=list)
+    path: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -122,3 +140,113 @@ class Article:
     def section(self, sid: str | None) -> Section | None:
         """Return the section with id ``sid`` or None."""
         return next((s for s in self.sections if s.id == sid), None)
+
+
+@dataclass
+class Passage:
+    """One unit of retrieval: linked as ``/articles/<article>#<id>``."""
+
+    article: str
+    id: str
+    kind: str  # title | abstract | keywords | paragraph | footnote
+    text: str
+    position: int
+    section: str | None = None
+    section_title: str | None = None
+    notes: list[int] = field(default_factory=list)
+    source: str | None = None  # footnotes: own text plus the texts its 同註 chain leads to
+
+
+@dataclass
+class Hit:
+    """One matching passage; ``text`` is the whole passage in its original script.
+
+    ``spans`` are the matched ``(start, end)`` offsets in ``text``; ``snippet``
+    is the best fragment around them rendered as HTML (see
+    :mod:`indexer.search.highlight` for other renderings).
+    """
+
+    article: str
+    title: str
+    passage: str
+    kind: str
+    section: str | None
+    text: str
+    snippet: str
+    score: float
+    notes: list[int] = field(default_factory=list)
+    position: int = 0
+    year: int | None = None
+    spans: list[tuple[int, int]] = field(default_factory=list, repr=False)
+
+    def to_dict(self) -> dict:
+        """Return the JSON shape of one hit."""
+        d = asdict(self)
+        del d["spans"]
+        return d
+
+
+@dataclass
+class SearchResult:
+    """One page of hits for a query, with the exact total and what the query was expanded to."""
+
+    query: str
+    total: int = 0
+    took_ms: float = 0.0
+    expanded: list[str] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
+    error: str | None = None
+    page: int = 1
+    limit: int = 10
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """Return the JSON shape of ``jiansuo search --json`` and ``/api/search``."""
+        d = asdict(self)
+        d["hits"] = [h.to_dict() for h in self.hits]
+        if self.error is None:
+            del d["error"]
+        return d
+
+    def groups(self) -> list[dict]:
+        """Group the hits by article, in the order of each article's best hit."""
+        out: dict[str, dict] = {}
+        for h in self.hits:
+            g = out.setdefault(h.article, {"article": h.article, "title": h.title,
+                                           "year": h.year, "hits": []})
+            g["hits"].append(h)
+        return list(out.values())
+
+
+@dataclass
+class FileError:
+    """A file that was not indexed, and why (one line)."""
+
+    path: str
+    message: str
+
+
+@dataclass
+class BuildReport:
+    """What an indexing run did; ``errors`` lists every file that failed, ``skipped`` every other file left out."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    skipped: list[FileError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+    def to_dict(self) -> dict:
+        """Return the JSON shape of ``jiansuo index --json``."""
+        return asdict(self)

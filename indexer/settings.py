@@ -1,6 +1,7 @@
 """Every setting in one table: name, environment variable, default, help.
 
-The README's settings table is checked against this one by the tests.
+Settings are read here and nowhere else; the README's settings table is
+checked against this one by the tests.
 """
 
 from __future__ import annotations
@@ -20,20 +21,28 @@ class Setting:
     help: str
 
 
-SETTINGS = [
-    Setting("index", "JIANSUO_INDEX", ".jiansuo/index",
-            "Index directory used by every command unless --index is given."),
-    Setting("seeds", "JIANSUO_SEEDS", "seeds",
-            "Articles indexed by `jiansuo index` and `jiansuo serve` when no path is given."),
-    Setting("userdict", "JIANSUO_USERDICT", "",
-            "A jieba-format user dictionary (`word [freq] [tag]` per line) for domain terms."),
-    Setting("variants", "JIANSUO_VARIANTS", "",
-            "An extra variants table (same format as indexer/data/variants.tsv)."),
-    Setting("max_query", "JIANSUO_MAX_QUERY", "1000",
-            "Longest query accepted, in characters."),
-    Setting("max_page_size", "JIANSUO_MAX_PAGE_SIZE", "100",
-            "Largest number of hits one page or API call returns."),
-]
+SETTINGS = [Setting(*row) for row in (  # name, environment variable, default, help
+    ("index", "JIANSUO_INDEX", ".jiansuo/index",
+     "Index directory used by every command unless --index is given."),
+    ("seeds", "JIANSUO_SEEDS", "seeds",
+     "Articles indexed by `jiansuo index` and `jiansuo serve` when no path is given."),
+    ("userdict", "JIANSUO_USERDICT", "",
+     "A jieba-format user dictionary (`word [freq] [tag]` per line) for domain terms."),
+    ("variants", "JIANSUO_VARIANTS", "",
+     "An extra variants table (same format as indexer/crosslang/data/variants.tsv)."),
+    ("max_query", "JIANSUO_MAX_QUERY", "1000",
+     "Longest query accepted, in characters (search, reader, sources, concordance, glossary)."),
+    ("max_terms", "JIANSUO_MAX_TERMS", "64",
+     "Most words and phrases one query may hold, expansions included."),
+    ("max_page_size", "JIANSUO_MAX_PAGE_SIZE", "100",
+     "Largest number of hits one page or API call returns."),
+    ("kwic_max_lines", "JIANSUO_KWIC_MAX_LINES", "2000",
+     "Most concordance lines one page or API call returns."),
+    ("searcher_pool", "JIANSUO_SEARCHER_POOL", "8",
+     "Open index readers kept for reuse by concurrent requests."),
+    ("threads", "JIANSUO_THREADS", "8",
+     "Worker threads of `jiansuo serve` unless --threads is given."),
+)]
 
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -49,6 +58,11 @@ def get_int(name: str) -> int:
     return int(get(name))
 
 
+def is_set(name: str) -> bool:
+    """Tell whether the user set ``name`` (its environment variable is not empty)."""
+    return bool(os.environ.get(_BY_NAME[name].env))
+
+
 def index_dir() -> Path:
     """Return the index directory in effect."""
     return Path(get("index"))
@@ -57,6 +71,6 @@ def index_dir() -> Path:
 def seeds_dir() -> Path:
     """Return the default corpus: ./seeds if present, else the seeds shipped with the checkout."""
     p = Path(get("seeds"))
-    if p.exists() or os.environ.get("JIANSUO_SEEDS"):
+    if p.exists() or is_set("seeds"):
         return p
     return PACKAGE_ROOT / "seeds"

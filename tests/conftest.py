@@ -23,7 +23,7 @@ A003 = "003_4c4ea4f00cf2b8a1"
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory) -> Path:
     """Return an index directory holding both seeds (built once; do not write to it)."""
-    from indexer.build import build_index
+    from indexer.index.build import build_index
 
     index_dir = tmp_path_factory.mktemp("seed-index")
     report = build_index([SEEDS], index_dir)
@@ -44,9 +44,9 @@ def seeds_copy(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def searcher(seed_index):
     """Return an open Searcher over the seed index, shared by the session."""
-    from indexer.search import Searcher
+    from indexer.backends import open_backend
 
-    s = Searcher(seed_index)
+    s = open_backend(seed_index)
     yield s
     s.close()
 

@@ -21,7 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from indexer.build import build_index, open_or_create  # noqa: E402
+from indexer.index.build import build_index  # noqa: E402
+from indexer.index.store import Store  # noqa: E402
 
 WARM_UP = "壹、前言\n\n俄羅斯與美國的外交關係。¹ Vladimir Putin（蒲亭）\n\n¹ 同上。\n"
 
@@ -37,7 +38,7 @@ def child_build(index_dir: str, paths: list[str]) -> int:
 
 
 def child_hold(index_dir: str) -> int:
-    ix = open_or_create(Path(index_dir))
+    ix = Store(index_dir).open_or_create()
     writer = ix.writer()  # takes the write lock and keeps it
     say(f"locked {os.getpid()}")
     time.sleep(3600)

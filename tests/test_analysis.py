@@ -7,7 +7,7 @@ import re
 import pytest
 
 from indexer.analysis import GramTokenizer, compact, fold, grams, load_userdict, segment, word_analyzer
-from indexer.highlight import find_phrase, match_spans, snippet
+from indexer.search.highlight import find_phrase, match_spans, snippet
 from tests.conftest import SEED_000, SEED_003
 
 
@@ -90,6 +90,39 @@ def test_user_dictionary_adds_domain_terms(tmp_path):
     assert [w for w, *_ in segment(fold("標槍飛彈系統"), subwords=False)][0] == "标枪飞弹"
 
 
+USERDICT_RUN = """
+import sys
+from pathlib import Path
+from indexer.crosslang.glossary import mine_pairs
+from indexer.index import Store, build_index
+
+# The glossary miner cuts words before anything else in a run: the user's word applies already.
+text = "美國與蘇聯解體後的新國家（Newly Independent States）建交。"
+print(*[p.zh for p in mine_pairs(text)])
+article = Path(sys.argv[1])
+build_index([article], article.parent / "ix")
+with Store(article.parent / "ix").open().searcher() as s:
+    print(*sorted(t.decode() for t in s.lexicon("body") if t.decode().startswith("苏联")))
+"""
+
+
+def test_the_user_dictionary_applies_to_the_first_file_of_a_run(tmp_path):
+    """One segmenter for indexing, queries and the glossary miner, loaded with the user's words first."""
+    import os
+    import subprocess
+    import sys
+
+    userdict = tmp_path / "terms.txt"
+    userdict.write_text("蘇聯解體後的新國家 90000 n\n", "utf-8")
+    article = tmp_path / "first.txt"
+    article.write_text("壹、前言\n\n蘇聯解體後的新國家陸續獨立。\n", "utf-8")
+    env = {**os.environ, "JIANSUO_USERDICT": str(userdict)}
+    out = subprocess.run([sys.executable, "-c", USERDICT_RUN, str(article)], env=env, cwd=SEED_000.parent.parent,
+                         capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out[0] == "蘇聯解體後的新國家"  # without the user's word the miner finds 新國家
+    assert "苏联解体后的新国家" in out[1].split()
+
+
 def test_highlights_of_a_simplified_query_land_on_traditional_characters():
     text = SEED_000.read_text("utf-8").splitlines()[2]  # the Chinese title
     spans = match_spans(text, frozenset({"俄罗斯", "关系"}), ["美俄"])
@@ -116,7 +149,7 @@ def test_snippet_escapes_html_and_cuts_around_the_best_match():
 def test_fast_indexing_path_equals_the_analyzer(seed, field):
     from whoosh.fields import TEXT
 
-    from indexer.schema import make_schema
+    from indexer.index.schema import make_schema
 
     f = make_schema()[field]
     text = seed.read_text("utf-8")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build_index
+from indexer.index.build import build_index
 from indexer.errors import IndexStateError
-from indexer.search import Searcher
+from indexer.backends import open_backend
 from tests.conftest import A000, A003, SEED_000, SEED_003
 
 EXTRA = """測試文章標題
@@ -25,12 +25,12 @@ EXTRA = """測試文章標題
 
 
 def ids(index_dir):
-    with Searcher(index_dir) as s:
+    with open_backend(index_dir) as s:
         return s.article_ids()
 
 
 def total(index_dir, q):
-    with Searcher(index_dir) as s:
+    with open_backend(index_dir) as s:
         return s.search(q, expand=False).total
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.citations import pages_in, parse_citation, parse_note, url_domain
+from indexer.sources.citations import pages_in, parse_citation, parse_note, url_domain
 from indexer.model import Footnote
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

@@ -163,7 +163,7 @@ def test_glossary_csv(ix):
 def test_concordance(ix):
     d = json.loads(run("concordance", "苏联解体", "--index", ix, "--json", "--width", "5").stdout)
     from indexer.parse import parse_file
-    from indexer.passages import passages
+    from indexer.index.passages import passages
 
     texts = [p.text for p in passages(parse_file(SEED_000))]  # abstract, paragraphs, notes
     assert d["counts"] == {A000: sum(t.count("蘇聯解體") for t in texts)} == {A000: 12}
@@ -182,3 +182,13 @@ def test_readme_documents_every_command():
     readme = (ROOT / "README.md").read_text("utf-8")
     for command in main.commands:
         assert f"jiansuo {command}" in readme, command
+
+
+@pytest.mark.parametrize("args", [
+    ["search", "俄" * 1001], ["sources", "俄" * 1001], ["concordance", "俄" * 1001], ["glossary", "俄" * 1001],
+    ["export", "bibtex", "--query", "俄" * 1001],
+])
+def test_every_command_rejects_a_long_query_with_the_same_message(ix, args):
+    result = CliRunner().invoke(main, [*args, "--index", ix])
+    assert result.exit_code != 0
+    assert "The query is 1,001 characters long; the limit is 1,000" in result.output

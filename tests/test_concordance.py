@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.concordance import (
+from indexer.search.concordance import (
     KwicLine,
     counts,
     find_occurrences,

@@ -9,10 +9,10 @@ import pytest
 import rispy
 from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
 
-from indexer.citations import Citation, parse_citation
-from indexer.export import bib_escape, citations_of, cite_keys, is_literal_name, to_bibtex, to_csl, to_csl_json, to_ris
+from indexer.sources.citations import Citation, parse_citation
+from indexer.sources.export import bib_escape, citations_of, cite_keys, is_literal_name, to_bibtex, to_csl, to_csl_json, to_ris
 from indexer.model import Article, Footnote
-from indexer.sources import collect_sources, resolve
+from indexer.sources.collect import collect_sources, resolve
 from tests.test_citations import NOTES
 from tests.test_sources import hand_built
 

@@ -20,13 +20,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.build import article_documents, build_index
+from indexer.index.build import build_index
+from indexer.index.documents import article_documents
 from indexer.errors import ParseError, QueryError, ReadError
 from indexer.model import Article
 from indexer.parse import parse_text
-from indexer.query import FIELDS, And, Field, Not, Or, Phrase, Word, parse_query, positive_leaves
-from indexer.read import decode
-from indexer.search import Searcher
+from indexer.search.query import FIELDS, And, Field, Not, Or, Phrase, Word, parse_query, positive_leaves
+from indexer.ingest.text import decode
+from indexer.backends import open_backend
 from tests.conftest import SEED_000, SEED_003
 
 SCALE = int(os.environ.get("JIANSUO_FUZZ_EXAMPLES", "1"))
@@ -83,7 +84,7 @@ def hostile_index(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def hostile_searcher(hostile_index):
-    with Searcher(hostile_index) as s:
+    with open_backend(hostile_index) as s:
         yield s
 
 

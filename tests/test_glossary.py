@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.errors import IndexStateError, ReadError
-from indexer.glossary import Glossary, build_glossary, mine_article, mine_pairs
-from indexer.variants import default_variants, load_cedict, parse_variants, suggest, term_key
+from indexer.crosslang.glossary import Glossary, build_glossary, mine_article, mine_pairs
+from indexer.crosslang.variants import default_variants, load_cedict, parse_variants, suggest, term_key
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 SEED_000 = SEEDS / "000_850aca5cf1cb6a75.txt"

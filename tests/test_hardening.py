@@ -21,9 +21,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indexer.build import build_index, load_glossary
+from indexer.index.build import build_index
+from indexer.index.store import Store
 from indexer.cli import main as cli
-from indexer.search import Searcher
+from indexer.backends import open_backend
 from tests.conftest import A000, A003, ROOT, SEED_000, SEED_003
 
 SEED_IDS = (A000, A003)
@@ -46,7 +47,7 @@ def jiansuo(*args: str, timeout: float = 120, **kw) -> subprocess.CompletedProce
 def seed_state(index_dir: Path) -> dict:
     """Return every seed passage each probe finds, and the seeds' stored articles."""
     state: dict = {}
-    with Searcher(index_dir) as s:
+    with open_backend(index_dir) as s:
         for q in PROBES:
             found, page = [], 1
             while True:
@@ -157,10 +158,10 @@ def test_bad_files_are_named_skipped_and_lose_nothing(seeds_copy, tmp_path, seed
         assert all(str(bad / name) in ln for ln in lines), lines
     assert re.search(r"^6 added, 0 updated, 0 removed, 0 unchanged, 6 failed in ", result.stderr, re.M)
 
-    with Searcher(ix) as s:
+    with open_backend(ix) as s:
         ids = s.article_ids()
         assert ids == sorted([*SEED_IDS, "gb", "notes", "one_bad_byte", "prose", "truncated", "utf16"])
-        assert s.card("prose")["meta"]["title"] == "prose"  # a long first line is no title
+        assert s.cards()["prose"]["title"] == "prose"  # a long first line is no title
         assert s.search("pipelines").hits[0].article == "prose"
         assert s.search('"天然氣"').hits[0].article == "notes"
         gb = s.search('"強勢外交"', limit=100)
@@ -192,7 +193,7 @@ def test_broken_footnotes_say_what_is_broken(tmp_path):
     lines = messages(result.stderr)["notes.md"]
     assert all("\n" not in ln for ln in lines)
     assert lines == [f"warning: {folder / 'notes.md'}: note numbering has gaps: 4, 5, 6, 7, 8"]
-    with Searcher(tmp_path / "ix") as s:
+    with open_backend(tmp_path / "ix") as s:
         article = s.article("notes")
     problems = {fn.n: [p.split(":")[0] for p in fn.problems] for fn in article.footnotes}
     assert problems == {1: ["duplicate definition"], 2: ["missing definition"],
@@ -264,7 +265,7 @@ def test_a_big_file_indexes_in_bounded_time_and_memory(tmp_path, mb, seconds, rs
     assert "1 added" in stderr
     copies = text.count("此為拜登上任後首度召開之俄美峰會")
     assert copies > 1
-    with Searcher(tmp_path / "ix") as s:
+    with open_backend(tmp_path / "ix") as s:
         assert s.search('"此為拜登上任後首度召開之俄美峰會"', limit=1).total == copies
 
 
@@ -369,7 +370,7 @@ def held_flocks(path: Path) -> list[int]:
 
 def index_version(index_dir: Path) -> tuple[int, set[str]]:
     """Return the one version every indexed article is in, and the article ids."""
-    with Searcher(index_dir) as s:
+    with open_backend(index_dir) as s:
         ids = set(s.article_ids())
         versions = set()
         for aid in ids:
@@ -417,7 +418,7 @@ def test_sigkill_at_random_moments_never_loses_the_index(tmp_path, worker):
         assert found in (committed, version), f"trial {version} (delay {delay:.3f}s): version {found}"
         assert ids == expected[found]
         assert lock_is_free(ix), "a killed indexer's lock is released by the system"
-        load_glossary(ix)  # whatever moment it died at, the glossary file is whole
+        Store(ix).load_glossary()  # whatever moment it died at, the glossary file is whole
         outcomes.append(("killed" if code else "done", "new" if found == version else "old"))
         committed = found
     print(f"\nseed {CRASH_SEED}, full run {full_run:.2f}s, outcomes:",
@@ -429,7 +430,7 @@ def test_sigkill_at_random_moments_never_loses_the_index(tmp_path, worker):
     expected[final] = write_version(corpus, final)
     report = build_index([corpus], ix)
     assert report.ok and index_version(ix) == (final, expected[final])
-    assert load_glossary(ix).expand("版本說明") == [gloss(final)]
+    assert Store(ix).load_glossary().expand("版本說明") == [gloss(final)]
 
 
 def test_a_killed_writers_lock_is_released_and_a_waiting_indexer_proceeds(seeds_copy, tmp_path, worker):
@@ -459,13 +460,13 @@ def test_a_killed_writers_lock_is_released_and_a_waiting_indexer_proceeds(seeds_
     assert "1 added, 0 updated, 0 removed, 2 unchanged, 0 failed" in err
     # The lock file stays behind, but no process holds it: it is not a lock any more.
     assert lockfile.exists() and held_flocks(lockfile) == [] and lock_is_free(ix)
-    with Searcher(ix) as s:
+    with open_backend(ix) as s:
         assert s.article_ids() == sorted([*SEED_IDS, "extra"])
 
 
 def test_a_crash_between_commit_and_glossary_is_repaired_by_the_next_run(seeds_copy, tmp_path,
                                                                           monkeypatch):
-    from indexer import build
+    from indexer.index import build
 
     ix = tmp_path / "ix"
     assert build_index([seeds_copy], ix).ok
@@ -474,17 +475,17 @@ def test_a_crash_between_commit_and_glossary_is_repaired_by_the_next_run(seeds_c
     class Killed(BaseException):
         pass
 
-    def die(index_dir):
+    def die(store):
         raise Killed("killed after the commit")
 
-    monkeypatch.setattr(build, "_after_commit", die)
+    monkeypatch.setattr(build, "rebuild_glossary", die)
     with pytest.raises(Killed, match="after the commit"):  # not masked by the closed writer
         build_index([seeds_copy], ix)
     monkeypatch.undo()
-    assert load_glossary(ix).expand("斑馬協議") == []  # the glossary is behind the index
+    assert Store(ix).load_glossary().expand("斑馬協議") == []  # the glossary is behind the index
     report = build_index([seeds_copy], ix)
     assert report.added == report.updated == [] and len(report.unchanged) == 3
-    assert load_glossary(ix).expand("斑馬協議") == ["Zebra Protocol"]
+    assert Store(ix).load_glossary().expand("斑馬協議") == ["Zebra Protocol"]
 
 
 RETIRED_SCHEMA = """from whoosh import fields
@@ -525,7 +526,7 @@ def test_searches_during_a_reindex_see_the_old_or_the_new_index(seeds_copy, tmp_
     ix = tmp_path / "ix"
     assert build_index([seeds_copy], ix).ok
     q = "俄羅斯"
-    with Searcher(ix) as s:
+    with open_backend(ix) as s:
         old = s.search(q, expand=False).total
     for i in range(6):  # the new version: more articles, and one changed
         (seeds_copy / f"copy{i}.txt").write_text(SEED_000.read_text("utf-8"), "utf-8")
@@ -553,7 +554,7 @@ def test_searches_during_a_reindex_see_the_old_or_the_new_index(seeds_copy, tmp_
     background.start()
     try:
         while reindex.poll() is None or not seen["cli"]:
-            with Searcher(ix) as s:
+            with open_backend(ix) as s:
                 r = s.search(q, expand=False)
                 assert r.error is None
                 seen["library"].append(r.total)
@@ -568,7 +569,7 @@ def test_searches_during_a_reindex_see_the_old_or_the_new_index(seeds_copy, tmp_
         out, err = reindex.communicate(timeout=60)
     assert reindex.returncode == 0, err
     assert failures == []
-    with Searcher(ix) as s:
+    with open_backend(ix) as s:
         new = s.search(q, expand=False).total
     assert new > old
     for source, totals in seen.items():

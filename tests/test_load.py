@@ -1,7 +1,7 @@
 """Load on loopback: a real `jiansuo serve` answers concurrent searches without errors or leaks.
 
 The suite runs short bounded forms (32 clients for a few seconds, a ~20 s soak);
-``python -m indexer.loadtest`` runs the long ones by hand.
+``python -m benchmarks.load`` runs the long ones by hand.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from indexer.errors import JiansuoError
-from indexer.loadtest import QUERIES, check_response, run_load
+from benchmarks.load import QUERIES, check_response, run_load
 from tests.conftest import ROOT, free_port, running_server
 
 SOAK_SECONDS = float(os.environ.get("JIANSUO_SOAK_SECONDS", "16"))
@@ -96,7 +96,7 @@ def test_memory_stays_flat_under_load(server):
 def test_the_command_line_client_reports_and_exits_zero(server):
     port, _ = server
     out = subprocess.run(
-        [sys.executable, "-m", "indexer.loadtest", "--url", f"http://127.0.0.1:{port}",
+        [sys.executable, "-m", "benchmarks.load", "--url", f"http://127.0.0.1:{port}",
          "--clients", "4", "--seconds", "5", "--max-requests", "40", "--json"],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )
@@ -112,7 +112,7 @@ def test_errors_are_counted_and_exit_one():
     assert result.requests == 0 and result.errors > 0
     assert "ConnectionRefusedError" in result.error_samples[0]
     out = subprocess.run(
-        [sys.executable, "-m", "indexer.loadtest", "--url", f"http://127.0.0.1:{closed}",
+        [sys.executable, "-m", "benchmarks.load", "--url", f"http://127.0.0.1:{closed}",
          "--clients", "1", "--seconds", "0.3"],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )

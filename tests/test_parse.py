@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.errors import ParseError
-from indexer.parse import detect_format, parse_file, parse_text
+from indexer.ingest.text import detect_format
+from indexer.parse import parse_file, parse_text
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 S000 = SEEDS / "000_850aca5cf1cb6a75.txt"

@@ -21,13 +21,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer import phrases
+from indexer.index import phrases
 from indexer.analysis import compact, fold
 from indexer.errors import IndexStateError
-from indexer.highlight import find_phrase
+from indexer.search.highlight import find_phrase
 from indexer.parse import parse_file
-from indexer.passages import passages
-from indexer.phrases import PhraseIndex, compact_text
+from indexer.index.passages import passages
+from indexer.index.phrases import PhraseIndex, compact_text
 from tests.conftest import SEED_000, SEED_003
 
 SEED_PASSAGES = [p for seed in (SEED_000, SEED_003) for p in passages(parse_file(seed))]

@@ -11,10 +11,20 @@ from pathlib import Path
 import pytest
 
 from indexer.errors import ReadError
-from indexer.read import TOP_CHARS, decode, read_text, read_text_with_warnings, score, sniff_format
+from indexer.ingest import read
+from indexer.ingest.text import TOP_CHARS, decode, detect_format, score
 
 SEEDS = sorted((Path(__file__).parent.parent / "seeds").glob("*.txt"))
 TEXTS = {p.name[:3]: p.read_text(encoding="utf-8") for p in SEEDS}
+
+
+def read_text(path: Path) -> str:
+    return read(path).text
+
+
+def read_text_with_warnings(path: Path) -> tuple[str, list[str]]:
+    doc = read(path)
+    return doc.text, doc.warnings
 
 
 def big5_part(text: str) -> str:
@@ -283,4 +293,4 @@ SNIFF = [
 
 @pytest.mark.parametrize("label, text, fmt", SNIFF, ids=[s[0] for s in SNIFF])
 def test_sniff_format(label, text, fmt):
-    assert sniff_format(text) == fmt
+    assert detect_format(text) == fmt

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from indexer.highlight import find_phrase
-from indexer.passages import passages
+from indexer.search.highlight import find_phrase
+from indexer.index.passages import passages
 from tests.conftest import A000, A003
 
 

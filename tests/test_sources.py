@@ -10,7 +10,7 @@ import pytest
 
 from indexer.model import Article, Footnote, NoteRef, Paragraph
 from indexer.parse import parse_file
-from indexer.sources import (
+from indexer.sources.collect import (
     citing_sentence,
     collect_sources,
     domains,

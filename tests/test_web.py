@@ -238,6 +238,24 @@ def test_rejected_queries_show_the_error(client, q, message):
     assert message in assert_json_error(client.get("/api/search", query_string={"q": q}), 400)["error"]
 
 
+TOO_LONG = "The query is 1,001 characters long; the limit is 1,000"
+
+
+@pytest.mark.parametrize("url", ["/search", "/sources", "/concordance", "/glossary", f"/articles/{A000}"])
+def test_every_page_rejects_a_long_query_with_the_same_message(client, url):
+    text = page(client, url + "?q=" + "俄" * 1001)
+    assert TOO_LONG in visible(text) and "data-hit" not in text and "<mark>" not in text
+
+
+@pytest.mark.parametrize("url", ["/api/search", "/api/sources", "/api/concordance", "/api/glossary", "/export"])
+def test_every_api_rejects_a_long_query_with_the_same_message(client, url):
+    r = client.get(url, query_string={"q": "俄" * 1001})
+    if url.startswith("/api/"):
+        assert TOO_LONG in assert_json_error(r, 400)["error"]
+    else:
+        assert r.status_code == 400 and TOO_LONG in visible(r.get_data(as_text=True))
+
+
 def test_user_text_is_escaped_everywhere(client):
     evil = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
     for url in ("/search", "/concordance", "/sources", "/glossary", f"/articles/{A000}"):
@@ -403,7 +421,7 @@ def test_concordance_lines_and_counts(client):
 
 
 def test_concordance_finds_simplified_and_sorts(client, searcher):
-    from indexer.concordance import kwic, sort_lines
+    from indexer.search.concordance import kwic, sort_lines
 
     by_right = kwic_rows(page(client, "/concordance?q=苏联解体&sort=right"))
     by_left = kwic_rows(page(client, "/concordance?q=苏联解体&sort=left"))
@@ -525,7 +543,7 @@ def test_web_doctests():
 
 
 def test_a_new_index_version_is_picked_up(tmp_path):
-    from indexer.build import build_index
+    from indexer.index.build import build_index
     from web import create_app
 
     build_index([SEED_000], tmp_path)

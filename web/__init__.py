@@ -1,4 +1,4 @@
-"""The web site: search, reader, sources, concordance and glossary over one index."""
+"""The web site: search, reader, sources, concordance and glossary over one index backend."""
 
 from __future__ import annotations
 
@@ -9,14 +9,13 @@ from indexer.errors import JiansuoError
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Create the app serving the index in ``INDEX_DIR`` (default: the ``index`` setting)."""
+    """Create the app serving ``BACKEND`` (a Backend) or the local index in ``INDEX_DIR``."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
         INDEX_DIR=str(settings.index_dir()),
         MAX_QUERY=settings.get_int("max_query"),
         MAX_PAGE_SIZE=settings.get_int("max_page_size"),
-        SEARCHER_POOL=8,
-        WARM_UP=True,
+        KWIC_MAX_LINES=settings.get_int("kwic_max_lines"),
     )
     if test_config:
         app.config.update(test_config)
@@ -30,8 +29,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
-    if app.config["WARM_UP"]:
-        warm_up(app)
     return app
 
 
@@ -39,12 +36,7 @@ def warm_up(app: Flask) -> None:
     """Run one search so the first visitor does not wait for the segmenter to load."""
     from web.state import EXTENSION
 
-    index = app.extensions[EXTENSION]
     try:
-        s = index.acquire()
+        app.extensions[EXTENSION].search("俄羅斯 Putin")
     except JiansuoError:
-        return  # no index yet: every page will say how to build one
-    try:
-        s.search("俄羅斯 Putin")
-    finally:
-        index.release(s)
+        pass  # no index yet: every page will say how to build one

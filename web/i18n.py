@@ -160,7 +160,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "server_error": ("發生錯誤", "Something went wrong"),
     "server_error_text": ("伺服器無法完成這個請求。", "The server could not complete this request."),
     "back_home": ("回首頁", "Back to the home page"),
-    "too_long": ("查詢太長（{n} 字），上限為 {limit} 字。", "The query is {n} characters long; the limit is {limit}."),
     "bad_format": ("不支援的格式：{f}；請用 bibtex、ris 或 csl。", "Unknown format {f}; use bibtex, ris or csl."),
     "bad_export": ("請指定 source=、article= 或 q=。", "Give source=, article= or q= to export."),
 }

@@ -1,7 +1,7 @@
 """Build the data of each page once; the HTML view renders it, the API returns its JSON part.
 
-Functions here take the request's arguments already parsed and a searcher,
-and never touch Flask's request: they can be called from tests directly.
+Functions here take the request's arguments already parsed and the app's
+backend, and never touch Flask's request: they can be called from tests directly.
 """
 
 from __future__ import annotations
@@ -10,15 +10,13 @@ import math
 import re
 from dataclasses import dataclass, field
 
-
-from indexer.concordance import counts, kwic, sort_lines
+from indexer.backends import Backend
 from indexer.errors import JiansuoError
-from indexer.query import parse_query
-from indexer.schema import PASSAGE_KINDS
-from indexer.search import SearchResult
-from indexer.sources import collect_sources, search_sources
-from web.render import Highlighter, body_blocks, note_views
-from web.state import Searcher, cached
+from indexer.index.schema import PASSAGE_KINDS
+from indexer.model import SearchResult
+from indexer.search.highlight import Highlighter
+from indexer.sources import search_sources
+from web.render import body_blocks, note_views
 
 _VALID = {  # the filters a search accepts, each with its check
     "article": re.compile(r"[\w.-]{1,200}").fullmatch,
@@ -27,8 +25,6 @@ _VALID = {  # the filters a search accepts, each with its check
     "section": re.compile(r"s\d{1,4}").fullmatch,
 }
 MAX_PAGE = 1000
-KWIC_WIDTHS = (10, 20, 30, 40)
-KWIC_MAX_LINES = 2000
 
 
 def as_int(value: str | None, default: int, lo: int, hi: int) -> int:
@@ -42,11 +38,6 @@ def as_int(value: str | None, default: int, lo: int, hi: int) -> int:
     except ValueError:
         return default
     return max(lo, min(hi, n))
-
-
-def too_long(q: str, limit: int) -> dict | None:
-    """Return the arguments of the "too long" message, or None if ``q`` fits."""
-    return {"n": len(q), "limit": limit} if len(q) > limit else None
 
 
 # ---------------------------------------------------------------- search
@@ -85,21 +76,16 @@ def search_params(args, max_page_size: int) -> SearchParams:
     )
 
 
-def run_search(s: Searcher, p: SearchParams, max_query: int, facets: bool = True) -> SearchResult:
+def run_search(b: Backend, p: SearchParams, max_query: int, facets: bool = True) -> SearchResult:
     """Run a search with its filters (and facets); a rejected query comes back with ``error`` set."""
-    return s.search(p.q, limit=p.limit, page=p.page, expand=p.expand, facets=facets,
+    return b.search(p.q, limit=p.limit, page=p.page, expand=p.expand, facets=facets,
                     filters=p.filters, max_query=max_query)
 
 
-def cards(s: Searcher) -> dict[str, dict]:
-    """Return the card metadata of every article: title, title_en, authors, year, sections."""
-    return cached("cards", lambda: {a: (s.card(a) or {}).get("meta", {}) for a in s.article_ids()})
-
-
-def search_page(s: Searcher, p: SearchParams, max_query: int) -> dict:
+def search_page(b: Backend, p: SearchParams, max_query: int) -> dict:
     """Return the search result, its hits grouped by article with their cards, and the facets."""
-    result = run_search(s, p, max_query)
-    meta = cards(s)
+    result = run_search(b, p, max_query)
+    meta = b.cards()
     groups = result.groups()
     for grp in groups:
         grp["card"] = meta.get(grp["article"], {})
@@ -121,18 +107,17 @@ def search_page(s: Searcher, p: SearchParams, max_query: int) -> dict:
 # ---------------------------------------------------------------- reader
 
 
-def article_page(s: Searcher, article_id: str, q: str, expand: bool, note_label) -> dict | None:
+def article_page(b: Backend, article_id: str, q: str, expand: bool, note_label, max_query: int) -> dict | None:
     """Return the reader's data for ``article_id`` (None if it is not indexed), marked for ``q``."""
-    if article_id not in cards(s):
+    if article_id not in b.cards():
         return None
-    article = s.article(article_id)
+    article = b.article(article_id)
     if article is None:
         return None
     hl, error = Highlighter(), None
     if q.strip():
         try:
-            compiled = s.compile(parse_query(q), expand=expand)
-            hl = Highlighter(compiled.words, compiled.phrases)
+            hl = b.highlighter(q, expand=expand, max_query=max_query)
         except JiansuoError as err:
             error = str(err)
     title = {lang: hl.spans("title", getattr(article.title, lang)) for lang in ("zh", "en")}
@@ -141,7 +126,7 @@ def article_page(s: Searcher, article_id: str, q: str, expand: bool, note_label)
     hl.spans("keywords", keywords)
     blocks, refs = body_blocks(article, hl, note_label)
     notes = note_views(article, hl, refs)
-    return {"article": article, "card": cards(s)[article_id], "title_spans": title,
+    return {"article": article, "card": b.cards()[article_id], "title_spans": title,
             "abstract_spans": abstract, "blocks": blocks, "notes": notes,
             "marked": hl.marked, "q": q, "expand": expand, "error": error}
 
@@ -149,20 +134,15 @@ def article_page(s: Searcher, article_id: str, q: str, expand: bool, note_label)
 # ---------------------------------------------------------------- sources
 
 
-def all_sources(s: Searcher):
-    """Return every cited source of the collection (cached until the index changes)."""
-    return cached("sources", lambda: collect_sources(s.articles()))
-
-
-def sources_page(s: Searcher, q: str, page: int, limit: int) -> dict:
+def sources_page(b: Backend, q: str, page: int, limit: int) -> dict:
     """Return the sources matching ``q`` (author, title, container, publisher, URL), one page of them."""
-    found = search_sources(all_sources(s), q)
+    found = search_sources(b.sources(), q)
     pages = max(1, math.ceil(len(found) / limit))
     page = min(page, pages)
     shown = found[(page - 1) * limit : page * limit]
     return {"q": q, "total": len(found), "page": page, "pages": pages, "limit": limit,
             "n_articles": len({c.article_id for src in found for c in src.citing}),
-            "sources": shown, "cards": cards(s)}
+            "sources": shown, "cards": b.cards()}
 
 
 def sources_json(d: dict) -> dict:
@@ -171,43 +151,22 @@ def sources_json(d: dict) -> dict:
             "limit": d["limit"], "sources": [src.to_dict() for src in d["sources"]]}
 
 
-# ---------------------------------------------------------------- concordance
-
-
-def concordance_page(s: Searcher, q: str, sort: str, width: int) -> dict:
-    """Return every occurrence of phrase ``q`` with ``width`` characters of context, sorted."""
-    phrase = q.strip()
-    passages = cached(("kwic", phrase), lambda: s.passages_matching(phrase))
-    lines = sort_lines(kwic(passages, phrase, width), sort)
-    per_article = counts(lines)
-    return {"q": q, "sort": sort, "width": width, "total": len(lines),
-            "lines": lines[:KWIC_MAX_LINES], "truncated": len(lines) > KWIC_MAX_LINES,
-            "counts": per_article, "cards": cards(s)}
-
-
-def concordance_json(d: dict) -> dict:
-    """Return the JSON twin of :func:`concordance_page`."""
-    from dataclasses import asdict
-
-    return {"query": d["q"], "sort": d["sort"], "width": d["width"], "total": d["total"],
-            "counts": d["counts"], "lines": [asdict(x) for x in d["lines"]]}
-
-
 # ---------------------------------------------------------------- glossary
 
 
-def glossary_page(s: Searcher, q: str, only_found: bool) -> dict:
+def glossary_page(b: Backend, q: str, only_found: bool) -> dict:
     """Return the glossary entries with a member containing ``q`` (any script, any case)."""
-    from indexer.sources import fold
+    from indexer.sources.collect import fold
 
+    glossary = b.glossary()
     needle = fold(q)
-    folded = cached("glossary-keys", lambda: {e.id: [fold(m) for m in e.members()] for e in s.glossary.entries})
-    entries = [e for e in s.glossary.entries
+    folded = b.cached("glossary-keys", lambda: {e.id: [fold(m) for m in e.members()] for e in glossary.entries})
+    entries = [e for e in glossary.entries
                if (e.occurrences or not only_found) and (not needle or any(needle in k for k in folded[e.id]))]
     places = {e.id: list({(o.article, o.passage): o for o in e.occurrences}.values()) for e in entries}
     keys = {e.id: "|".join(e.members() + folded[e.id]) for e in entries}
-    return {"q": q, "only_found": only_found, "entries": entries, "total": len(s.glossary.entries),
-            "places": places, "keys": keys, "cards": cards(s)}
+    return {"q": q, "only_found": only_found, "entries": entries, "total": len(glossary.entries),
+            "places": places, "keys": keys, "cards": b.cards()}
 
 
 def glossary_json(d: dict) -> dict:

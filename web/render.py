@@ -1,6 +1,7 @@
-"""Turn an article's text into escaped HTML with query marks, note markers and links.
+"""Render an article's text as escaped HTML with query marks, note markers and links.
 
-Everything is escaped here; the only tags are the ones built in this module
+The spans to mark come from :class:`indexer.search.highlight.Highlighter`;
+this module only renders them. Everything is escaped here; the only tags are the ones built in this module
 (``<mark>``, note markers, note links), so templates may output the result
 with ``|safe`` -- no other value of a page is ever marked safe.
 
@@ -16,9 +17,8 @@ from typing import Iterable
 
 from markupsafe import Markup, escape
 
-from indexer.analysis import fold
-from indexer.highlight import match_spans
 from indexer.model import Article, Footnote
+from indexer.search.highlight import Highlighter
 
 _HTTP = re.compile(r"^https?://", re.I)
 LINK_REL = "noopener noreferrer nofollow"
@@ -110,28 +110,6 @@ class NoteView:
     backrefs: list[str] = field(default_factory=list)  # ids of the markers citing it
     target: Footnote | None = None  # the note a 同註 points to
     marked: bool = False
-
-
-class Highlighter:
-    """Find a compiled query's words and phrases in any passage (or nothing if no query)."""
-
-    def __init__(self, words: frozenset[str] = frozenset(), phrases: list[str] | None = None):
-        self.words = words
-        self.phrases = phrases or []
-        self.marked: list[str] = []  # passage ids with at least one mark, in reading order
-
-    def spans(self, pid: str, text: str | None) -> list[tuple[int, int]]:
-        """Return the spans of ``text`` to mark; remember ``pid`` if there are any."""
-        if not text or not (self.words or self.phrases):
-            return []
-        words = self.words
-        if words and not any(w.isascii() for w in words):  # skip segmenting text without any of them
-            folded = fold(text)
-            words = words if any(w in folded for w in words) else frozenset()
-        spans = match_spans(text, words, self.phrases)
-        if spans and pid not in self.marked:
-            self.marked.append(pid)
-        return spans
 
 
 def body_blocks(article: Article, hl: Highlighter, note_label) -> tuple[list[Block], dict[int, list[str]]]:

@@ -6,13 +6,15 @@ import json
 
 from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 
-from indexer.concordance import SORT_KEYS
-from indexer.export import to_bibtex, to_csl_json, to_ris
+from indexer.errors import QueryError
+from indexer.search.concordance import SORT_KEYS
+from indexer.search.query import check_length
 from indexer.sources import find_source, search_sources
+from indexer.sources.export import to_bibtex, to_csl_json, to_ris
 from web import pages
 from web.i18n import t
 from web.render import marked
-from web.state import get_searcher
+from web.state import backend
 
 bp = Blueprint("views", __name__)
 bp.add_app_template_global(marked, "marked_html")
@@ -34,6 +36,24 @@ def limits() -> tuple[int, int]:
     return current_app.config["MAX_QUERY"], current_app.config["MAX_PAGE_SIZE"]
 
 
+def query_arg(name: str = "q") -> tuple[str, str | None]:
+    """Return the request's query argument and the error that rejects it (the one length check)."""
+    q = request.args.get(name, "")
+    try:
+        check_length(q, limits()[0])
+    except QueryError as err:
+        return q, str(err)
+    return q, None
+
+
+def required_query(name: str = "q") -> str:
+    """Return the request's query argument, or answer 400 with the error that rejects it."""
+    q, error = query_arg(name)
+    if error:
+        abort(400, error)
+    return q
+
+
 def timed(name: str, ms: float) -> None:
     """Add a ``Server-Timing`` entry to this response."""
     g.setdefault("timings", []).append((name, ms))
@@ -42,14 +62,13 @@ def timed(name: str, ms: float) -> None:
 @bp.route("/")
 def index():
     """Show the search box, the query language with examples, and the indexed articles."""
-    s = get_searcher()
-    return render_template("index.html", examples=EXAMPLES, cards=pages.cards(s))
+    return render_template("index.html", examples=EXAMPLES, cards=backend().cards())
 
 
 @bp.route("/articles")
 def articles():
     """List the indexed articles with their titles, authors and years."""
-    return render_template("articles.html", cards=pages.cards(get_searcher()))
+    return render_template("articles.html", cards=backend().cards())
 
 
 @bp.route("/search")
@@ -57,7 +76,7 @@ def search():
     """Show the passages matching ``q``, grouped by article, with facets and pages."""
     max_query, max_page_size = limits()
     p = pages.search_params(request.args, max_page_size)
-    d = pages.search_page(get_searcher(), p, max_query)
+    d = pages.search_page(backend(), p, max_query)
     timed("search", d["result"].took_ms)
     return render_template("search.html", q=p.q, header_q=p.q, **d)
 
@@ -66,10 +85,8 @@ def search():
 def article(article_id: str):
     """Show one article with its notes, the passages matching ``q`` marked."""
     q = request.args.get("q", "")
-    if len(q) > limits()[0]:
-        q = ""
     expand = request.args.get("expand", "1") != "0"
-    d = pages.article_page(get_searcher(), article_id, q, expand, lambda n: t("note_n", n=n))
+    d = pages.article_page(backend(), article_id, q, expand, lambda n: t("note_n", n=n), limits()[0])
     if d is None:
         abort(404, t("article_not_found", id=article_id))
     return render_template("article.html", header_q=q, **d)
@@ -78,13 +95,11 @@ def article(article_id: str):
 @bp.route("/sources")
 def sources():
     """List the cited sources matching ``q`` with the sentences that cite them."""
-    max_query, max_page_size = limits()
-    q = request.args.get("q", "")
-    error = pages.too_long(q, max_query)
+    q, error = query_arg()
     page = pages.as_int(request.args.get("page"), 1, 1, pages.MAX_PAGE)
-    limit = pages.as_int(request.args.get("n"), 50, 1, max_page_size)
-    d = pages.sources_page(get_searcher(), "" if error else q, page, limit)
-    return render_template("sources.html", error=error and t("too_long", **error), **{**d, "q": q})
+    limit = pages.as_int(request.args.get("n"), 50, 1, limits()[1])
+    d = pages.sources_page(backend(), "" if error else q, page, limit)
+    return render_template("sources.html", error=error, **{**d, "q": q})
 
 
 @bp.route("/export")
@@ -93,18 +108,15 @@ def export():
     fmt = request.args.get("format", "bibtex")
     if fmt not in EXPORTS:
         abort(400, t("bad_format", f=fmt))
-    s = get_searcher()
+    b = backend()
     if request.args.get("source"):
-        items = find_source(pages.all_sources(s), request.args["source"])
+        items = find_source(b.sources(), request.args["source"])
         name = f"source-{request.args['source']}"
     elif request.args.get("article"):
         items = indexed_article(request.args["article"])
         name = f"{request.args['article']}-references"
     elif "q" in request.args:
-        q = request.args["q"]
-        if pages.too_long(q, limits()[0]):
-            abort(400, t("too_long", **pages.too_long(q, limits()[0])))
-        items = search_sources(pages.all_sources(s), q)
+        items = search_sources(b.sources(), required_query())
         name = "sources"
     else:
         abort(400, t("bad_export"))
@@ -132,40 +144,37 @@ def references(article_id: str, ext: str):
 
 def indexed_article(article_id: str):
     """Return the parsed article if ``article_id`` is indexed, else None."""
-    s = get_searcher()
-    return s.article(article_id) if article_id in pages.cards(s) else None
+    b = backend()
+    return b.article(article_id) if article_id in b.cards() else None
 
 
 @bp.route("/concordance")
 def concordance():
     """Show every occurrence of a phrase with its left and right context."""
-    max_query, _ = limits()
-    q = request.args.get("q", "")
+    q, error = query_arg()
     sort = request.args.get("sort", "position")
     sort = sort if sort in SORT_KEYS else "position"
     width = pages.as_int(request.args.get("width"), 20, 5, 60)
-    d, error = None, None
-    if pages.too_long(q, max_query):
-        error = t("too_long", **pages.too_long(q, max_query))
-    elif q.strip():
-        d = pages.concordance_page(get_searcher(), q, sort, width)
+    d = None
+    if q.strip() and not error:
+        d = backend().concordance(q, sort, width, current_app.config["KWIC_MAX_LINES"])
     return render_template("concordance.html", q=q, sort=sort, width=width, d=d, error=error,
-                           cards=pages.cards(get_searcher()))
+                           cards=backend().cards())
 
 
 @bp.route("/glossary")
 def glossary():
     """Show the mined term pairs and variants, filtered by ``q``."""
-    q = request.args.get("q", "")[: limits()[0]]
+    q, error = query_arg()
     only_found = request.args.get("found") == "1"
-    d = pages.glossary_page(get_searcher(), q, only_found)
-    return render_template("glossary.html", **d)
+    d = pages.glossary_page(backend(), "" if error else q, only_found)
+    return render_template("glossary.html", error=error, **{**d, "q": q})
 
 
 @bp.route("/glossary.csv")
 def glossary_csv():
     """Download the whole glossary as CSV."""
-    return Response(get_searcher().glossary.to_csv(), headers={
+    return Response(backend().glossary().to_csv(), headers={
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": 'attachment; filename="glossary.csv"'})
 
@@ -173,7 +182,7 @@ def glossary_csv():
 @bp.route("/glossary.json")
 def glossary_json():
     """Download the whole glossary as JSON."""
-    return Response(json.dumps(get_searcher().glossary.to_dict(), ensure_ascii=False, indent=1),
+    return Response(json.dumps(backend().glossary().to_dict(), ensure_ascii=False, indent=1),
                     headers={"Content-Type": "application/json; charset=utf-8",
                              "Content-Disposition": 'attachment; filename="glossary.json"'})
 

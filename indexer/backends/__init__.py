@@ -1,0 +1,159 @@
+"""Index backends: one interface for the command line and the web, whatever holds the index.
+
+:class:`Backend` states what every backend does: add, replace and remove
+articles; search (hits with snippets, exact totals, facets, expansions);
+list every occurrence of a phrase; serve articles, sources, the glossary and
+statistics. :func:`open_backend` picks the implementation from a location:
+a folder is the local index (:mod:`indexer.backends.local`). Every
+implementation passes the same contract tests (``tests/test_backend_contract.py``).
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from indexer import settings
+from indexer.model import Article, BuildReport, SearchResult
+from indexer.search.concordance import Concordance, concordance
+from indexer.search.highlight import Highlighter
+
+
+@dataclass
+class Stats:
+    """How much an index holds."""
+
+    location: str
+    articles: int
+    passages: int
+    bytes: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class Backend(ABC):
+    """An index the command line and the web can write to and search; safe to share between threads."""
+
+    location: str
+
+    def __init__(self) -> None:
+        self._cache: dict = {}
+        self._cache_version: Hashable | None = None
+        self._cache_lock = threading.Lock()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ writing
+
+    @abstractmethod
+    def index(self, paths: Iterable[Path], progress: Callable[[Path], None] | None = None,
+              wait: float = 0.0) -> BuildReport:
+        """Add new files, replace changed ones, remove deleted ones under indexed folders."""
+
+    @abstractmethod
+    def remove(self, article_ids: Iterable[str], wait: float = 0.0) -> list[str]:
+        """Remove articles by id; return those that were indexed."""
+
+    # ------------------------------------------------------------ state
+
+    @abstractmethod
+    def exists(self) -> bool:
+        """Tell whether an index is there (possibly empty)."""
+
+    @abstractmethod
+    def version(self) -> Hashable:
+        """Return a cheap token that changes whenever the index changes (IndexStateError if none)."""
+
+    @abstractmethod
+    def stats(self) -> Stats:
+        """Return how many articles and passages the index holds, and its size."""
+
+    def close(self) -> None:
+        """Release what the backend holds open."""
+
+    # ------------------------------------------------------------ searching
+
+    @abstractmethod
+    def search(self, q: str, limit: int = 10, page: int = 1, expand: bool = True,
+               facets: bool = False, filters: dict[str, str] | None = None,
+               max_query: int | None = None) -> SearchResult:
+        """Run one query; a rejected query comes back with ``error`` set."""
+
+    @abstractmethod
+    def highlighter(self, q: str, expand: bool = True, max_query: int | None = None) -> Highlighter:
+        """Return what query ``q`` marks in a passage (QueryError if it cannot be searched)."""
+
+    @abstractmethod
+    def passages_matching(self, phrase: str) -> list[tuple[str, str, str]]:
+        """Return ``(article, passage, text)`` of every passage holding ``phrase``, in reading order."""
+
+    def concordance(self, phrase: str, sort: str = "position", width: int = 20,
+                    max_lines: int | None = None) -> Concordance:
+        """Return every occurrence of ``phrase`` with ``width`` characters of context, sorted.
+
+        :param max_lines: most lines to return (all if None); ``total`` counts them all.
+        """
+        passages = self.cached(("kwic", phrase.strip()), lambda: self.passages_matching(phrase.strip()))
+        return concordance(passages, phrase, sort, width, max_lines)
+
+    # ------------------------------------------------------------ articles
+
+    @abstractmethod
+    def cards(self) -> dict[str, dict]:
+        """Return every article's card (title, title_en, authors, year, sections), by id, sorted."""
+
+    def article_ids(self) -> list[str]:
+        """Return the ids of every indexed article, sorted."""
+        return list(self.cards())
+
+    @abstractmethod
+    def article(self, article_id: str) -> Article | None:
+        """Return the parsed article ``article_id`` or None."""
+
+    @abstractmethod
+    def articles(self) -> Iterator[Article]:
+        """Yield every indexed article."""
+
+    def sources(self) -> list:
+        """Return every source cited across the collection, most cited first."""
+        from indexer.sources import collect_sources
+
+        return self.cached("sources", lambda: collect_sources(self.articles()))
+
+    @abstractmethod
+    def glossary(self):
+        """Return the glossary built from the indexed articles and the variant table."""
+
+    # ------------------------------------------------------------ caching
+
+    def cached(self, key: Hashable, build: Callable[[], object]):
+        """Return the value of ``build()`` cached under ``key`` until the index changes."""
+        version = self.version()
+        with self._cache_lock:
+            if self._cache_version != version:
+                self._cache.clear()
+                self._cache_version = version
+            if key in self._cache:
+                return self._cache[key]
+        value = build()
+        with self._cache_lock:
+            if self._cache_version == version:
+                if len(self._cache) >= 64:
+                    self._cache.pop(next(iter(self._cache)))
+                self._cache[key] = value
+        return value
+
+
+def open_backend(location: str | Path | None = None) -> Backend:
+    """Open the backend at ``location``: a folder holds a local index (default: the ``index`` setting)."""
+    from indexer.backends.local import LocalBackend
+
+    return LocalBackend(Path(location) if location else settings.index_dir())

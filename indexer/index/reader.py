@@ -1,0 +1,114 @@
+"""A consistent, read-only view of one commit of a local index.
+
+A :class:`Snapshot` holds a Whoosh searcher and the phrase index opened
+after it (so every passage Whoosh knows is in the phrase snapshot), the
+arrays that map phrase-index keys to Whoosh documents, and the stored
+articles. Searching (:mod:`indexer.search`) and the local backend read the
+index only through it. One snapshot serves one thread at a time.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from indexer.index.columns import NO_PID, column_array, live_pids
+from indexer.index.phrases import PhraseIndex
+from indexer.index.schema import KIND_BOOST, PASSAGE_KINDS
+from indexer.index.store import Store
+from indexer.model import Article
+
+_KIND_BOOSTS = np.array([KIND_BOOST[k] for k in PASSAGE_KINDS])
+
+
+class Snapshot:
+    """One commit of the index in ``store``; use as a context manager or call :meth:`close`."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.ix = store.open()
+        self.searcher = self.ix.searcher()
+        self.phrases = PhraseIndex(store.phrases_dir)  # after Whoosh: it knows every pid Whoosh has
+        self.generation: int = self.searcher.reader().generation()
+        self._docs_of_pids: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._arthash: np.ndarray | None = None
+        self._cards: dict[str, dict | None] = {}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        """Release the index files."""
+        self.searcher.close()
+
+    def up_to_date(self) -> bool:
+        """Tell whether no indexer has committed since this snapshot was opened."""
+        return self.searcher.up_to_date()
+
+    # ------------------------------------------------------------ columns
+
+    def pid_map(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return (pids sorted, their docnums, score multiplier per docnum)."""
+        if self._docs_of_pids is None:
+            reader = self.searcher.reader()
+            pids = live_pids(reader)
+            order = np.argsort(pids, kind="stable")
+            n_live = int(np.count_nonzero(pids != NO_PID))
+            kinds = column_array(reader, "kindnum", np.int64, len(PASSAGE_KINDS))
+            boosts = np.ones(len(pids))
+            known = kinds < len(PASSAGE_KINDS)
+            boosts[known] = _KIND_BOOSTS[kinds[known]]
+            self._docs_of_pids = (pids[order][:n_live].astype(np.int64), order[:n_live], boosts)
+        return self._docs_of_pids
+
+    def passage_mask(self) -> np.ndarray:
+        """Return True for live passage documents (not article cards or data)."""
+        mask = np.zeros(self.searcher.reader().doc_count_all(), dtype=bool)
+        mask[self.pid_map()[1]] = True
+        return mask
+
+    def arthash(self) -> np.ndarray:
+        """Return the article key of every document."""
+        if self._arthash is None:
+            self._arthash = column_array(self.searcher.reader(), "arthash", np.uint64, 0)
+        return self._arthash
+
+    def phrase_docs(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        """Return (docnums, occurrence counts, kind boosts, live passages) of passages holding ``text``."""
+        pids, counts = self.phrases.find(text)
+        sorted_pids, docnums, boosts = self.pid_map()
+        idx = np.searchsorted(sorted_pids, pids)
+        idx[idx >= len(sorted_pids)] = 0
+        known = sorted_pids[idx] == pids if len(sorted_pids) else np.zeros(len(pids), bool)
+        docs = docnums[idx[known]]
+        return docs, counts[known], boosts[docs], len(sorted_pids)
+
+    # ------------------------------------------------------------ articles
+
+    def card(self, article_id: str) -> dict | None:
+        """Return an article's card (title, authors, year, section titles, path)."""
+        if article_id not in self._cards:
+            self._cards[article_id] = self.searcher.document(id=article_id, kind="article")
+        return self._cards[article_id]
+
+    def article_ids(self) -> list[str]:
+        """Return the ids of every indexed article, sorted."""
+        return sorted(d["article"] for d in self.searcher.documents(kind="article"))
+
+    def article(self, article_id: str) -> Article | None:
+        """Return the parsed article ``article_id`` or None if it is not indexed."""
+        doc = self.searcher.document(id=f"{article_id}#data")
+        return Article.from_dict(json.loads(doc["data"])) if doc else None
+
+    def articles(self):
+        """Yield every indexed article (for sources, glossary and exports)."""
+        for doc in self.searcher.documents(kind="data"):
+            yield Article.from_dict(json.loads(doc["data"]))
+
+    def passage_count(self) -> int:
+        """Return the number of live passages."""
+        return len(self.pid_map()[0])

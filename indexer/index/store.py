@@ -1,0 +1,100 @@
+"""The on-disk layout of a local index, owned here and nowhere else.
+
+::
+
+    INDEX_DIR/
+      _MAIN_<generation>.toc, *.seg   Whoosh: words, fields, stored passages, article cards and data
+      MAIN_WRITELOCK, GLOSSARY        Whoosh's lock files
+      phrases/                        exact-phrase index: manifest.json and .npy segments
+      glossary.json                   term pairs and variants, rebuilt after every commit
+
+Whoosh commits by renaming a new table of contents into place, the phrase
+index by replacing its manifest, the glossary by renaming a temporary file:
+a reader sees the old or the new version of each, never half of one.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from indexer.errors import IndexStateError
+from indexer.index.schema import make_schema
+
+PHRASES_DIR = "phrases"
+GLOSSARY_FILE = "glossary.json"
+
+
+class Store:
+    """One local index directory."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+
+    @property
+    def phrases_dir(self) -> Path:
+        return self.path / PHRASES_DIR
+
+    @property
+    def glossary_path(self) -> Path:
+        return self.path / GLOSSARY_FILE
+
+    def exists(self) -> bool:
+        """Tell whether an index is here, without loading it (another version's may not load)."""
+        return any(self.path.glob("_MAIN_*.toc"))
+
+    def open(self):
+        """Open the Whoosh index; a missing, damaged or foreign one is an IndexStateError."""
+        if not self.exists():
+            raise IndexStateError(f"{self.path}: no index here yet; run `jiansuo index` first")
+        try:
+            ix = whoosh_index.open_dir(str(self.path))
+        except Exception as err:  # whoosh raises bare Exceptions on damage
+            raise IndexStateError(f"{self.path}: the index cannot be opened ({err}); "
+                                  "delete the folder and run `jiansuo index` again") from err
+        if set(ix.schema.names()) != set(make_schema().names()):
+            raise IndexStateError(f"{self.path}: this index was built by another version of jiansuo; "
+                                  "delete the folder and index again")
+        return ix
+
+    def open_or_create(self):
+        """Open the index, creating an empty one if there is none."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        if self.exists():
+            return self.open()
+        return whoosh_index.create_in(str(self.path), make_schema())
+
+    def load_glossary(self):
+        """Return the glossary built at the last commit (the variant table alone if none was)."""
+        from indexer.crosslang.glossary import Glossary, build_glossary
+
+        if self.glossary_path.exists():
+            return Glossary.from_json(self.glossary_path.read_text("utf-8"), str(self.glossary_path))
+        return build_glossary([])
+
+    def write_glossary(self, glossary) -> None:
+        """Replace the glossary file atomically."""
+        tmp = self.path / f".{GLOSSARY_FILE}.tmp"
+        tmp.write_text(glossary.to_json(), "utf-8")
+        os.replace(tmp, self.glossary_path)
+
+    def glossary_mtime(self) -> int:
+        """Return the glossary file's modification time in ns (0 if there is none)."""
+        try:
+            return self.glossary_path.stat().st_mtime_ns
+        except OSError:
+            return 0
+
+    def glossary_stale(self, ix) -> bool:
+        """Tell whether the glossary is missing or older than the latest commit."""
+        try:
+            return self.glossary_path.stat().st_mtime < ix.last_modified()
+        except OSError:
+            return True
+
+    def size(self) -> int:
+        """Return the bytes of every file of the index."""
+        return sum(p.stat().st_size for p in self.path.rglob("*") if p.is_file())
+
