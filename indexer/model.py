@@ -61,6 +61,8 @@ class Section:
     id: str
     title: str
     level: int
+    page: int | None = None  # 1-based page of the source (PDF) where it starts
+    page_label: str | None = None  # the page number printed there
 
 
 @dataclass
@@ -77,6 +79,8 @@ class Paragraph:
     section: str | None
     text: str
     notes: list[NoteRef] = field(default_factory=list)
+    page: int | None = None  # 1-based page of the source (PDF) where it starts
+    page_label: str | None = None  # the page number printed there, for citing
 
 
 @dataclass
@@ -88,6 +92,8 @@ class Footnote:
     cited_in: list[str] = field(default_factory=list)  # paragraph ids
     problems: list[str] = field(default_factory=list)
     locator: str | None = None  # e.g. "頁198-235" kept from a back-reference
+    page: int | None = None  # 1-based page of the source (PDF) where it starts
+    page_label: str | None = None  # the page number printed there
 
 
 @dataclass
@@ -124,7 +130,8 @@ class Article:
             dates=Dates(**d["dates"]),
             sections=[Section(**s) for s in d.get("sections", [])],
             paragraphs=[
-                Paragraph(p["id"], p["section"], p["text"], [NoteRef(**n) for n in p["notes"]])
+                Paragraph(p["id"], p["section"], p["text"], [NoteRef(**n) for n in p["notes"]],
+                          p.get("page"), p.get("page_label"))
                 for p in d.get("paragraphs", [])
             ],
             footnotes=[Footnote(**f) for f in d.get("footnotes", [])],
