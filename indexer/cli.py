@@ -75,11 +75,20 @@ def index_option(f):
     )(f)
 
 
-def _backend(index_dir: Path | None):
-    """Open the index named by ``--index`` (default: the ``index`` setting)."""
+def backend_option(f):
+    """Add the shared ``--backend LOCATION`` option."""
+    return click.option(
+        "--backend", "backend_location", default=None, metavar="LOCATION",
+        help="Index to use: a folder, or an OpenSearch cluster as opensearch+http://HOST:9200/PREFIX "
+             "(default: $JIANSUO_BACKEND, else --index).",
+    )(f)
+
+
+def _backend(index_dir: Path | None, location: str | None = None):
+    """Open the index named by ``--backend`` or ``--index`` (default: the ``backend``, then ``index`` setting)."""
     from indexer.backends import open_backend
 
-    return open_backend(index_dir)
+    return open_backend(location or index_dir)
 
 
 def run_index(backend, paths: list[Path], wait: float = 0.0, quiet: bool = False):
@@ -113,11 +122,13 @@ def run_index(backend, paths: list[Path], wait: float = 0.0, quiet: bool = False
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @index_option
+@backend_option
 @click.option("--wait", type=float, default=0.0, show_default=True,
               help="Seconds to wait for another indexer to finish.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @reports_errors
-def index(paths: tuple[Path, ...], index_dir: Path | None, wait: float, as_json: bool) -> None:
+def index(paths: tuple[Path, ...], index_dir: Path | None, backend_location: str | None, wait: float,
+          as_json: bool) -> None:
     """Index article files or folders (default: seeds/), incrementally.
 
     Unchanged files are skipped, changed files replaced, deleted files removed.
@@ -126,7 +137,7 @@ def index(paths: tuple[Path, ...], index_dir: Path | None, wait: float, as_json:
     from indexer import settings
 
     targets = list(paths) or [settings.seeds_dir()]
-    with _backend(index_dir) as backend:
+    with _backend(index_dir, backend_location) as backend:
         report = run_index(backend, targets, wait=wait, quiet=as_json)
     if as_json:
         _echo_json(report.to_dict())
@@ -137,14 +148,15 @@ def index(paths: tuple[Path, ...], index_dir: Path | None, wait: float, as_json:
 @main.command()
 @click.argument("query")
 @index_option
+@backend_option
 @click.option("--limit", "-n", type=int, default=10, show_default=True, help="Hits per page.")
 @click.option("--page", type=int, default=1, show_default=True, help="Page of hits.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (JSON Lines when QUERY is -).")
 @click.option("--no-expand", is_flag=True, help="Do not expand names and variants from the glossary.")
 @click.option("--show-query", is_flag=True, help="Print the parsed query tree and stop.")
 @reports_errors
-def search(query: str, index_dir: Path | None, limit: int, page: int, as_json: bool,
-           no_expand: bool, show_query: bool) -> None:
+def search(query: str, index_dir: Path | None, backend_location: str | None, limit: int, page: int,
+           as_json: bool, no_expand: bool, show_query: bool) -> None:
     """Search the index for QUERY (use - to read one query per line from stdin).
 
     Examples: 俄罗斯 外交, "俄關係", Putin, source:state.gov, title:拜登 year:2021.
@@ -154,7 +166,7 @@ def search(query: str, index_dir: Path | None, limit: int, page: int, as_json: b
     if show_query:
         click.echo(repr(parse_query(query)))
         return
-    with _backend(index_dir) as backend:
+    with _backend(index_dir, backend_location) as backend:
         if query == "-":
             for line in sys.stdin:
                 line = line.rstrip("\n")
@@ -173,17 +185,19 @@ def search(query: str, index_dir: Path | None, limit: int, page: int, as_json: b
 
 @main.command()
 @index_option
+@backend_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--threads", default=None, type=int, help="Worker threads (default: the threads setting, 8).")
 @click.option("--debug", is_flag=True, help="Use Flask's debug server (reloader, tracebacks).")
 @reports_errors
-def serve(index_dir: Path | None, host: str, port: int, threads: int, debug: bool) -> None:
+def serve(index_dir: Path | None, backend_location: str | None, host: str, port: int, threads: int,
+          debug: bool) -> None:
     """Serve the search web site; index seeds/ first if there is no index yet."""
     from indexer import settings
     from web import create_app, warm_up
 
-    backend = _backend(index_dir)
+    backend = _backend(index_dir, backend_location)
     if not backend.exists():
         click.echo(f"No index in {backend.location} yet: indexing {settings.seeds_dir()} first.", err=True)
         run_index(backend, [settings.seeds_dir()])
@@ -205,12 +219,14 @@ def serve(index_dir: Path | None, host: str, port: int, threads: int, debug: boo
 @main.command()
 @click.argument("article_ids", metavar="ID...", nargs=-1, required=True)
 @index_option
+@backend_option
 @click.option("--wait", type=float, default=0.0, show_default=True,
               help="Seconds to wait for another indexer to finish.")
 @reports_errors
-def remove(article_ids: tuple[str, ...], index_dir: Path | None, wait: float) -> None:
+def remove(article_ids: tuple[str, ...], index_dir: Path | None, backend_location: str | None,
+           wait: float) -> None:
     """Remove articles from the index by ID (the file name without its suffix)."""
-    with _backend(index_dir) as backend:
+    with _backend(index_dir, backend_location) as backend:
         gone = backend.remove(article_ids, wait=wait)
     for aid in article_ids:
         if aid not in gone:
@@ -224,9 +240,10 @@ def remove(article_ids: tuple[str, ...], index_dir: Path | None, wait: float) ->
 @main.command()
 @click.argument("query", required=False, default="")
 @index_option
+@backend_option
 @click.option("--json", "as_json", is_flag=True, help="Print the sources as JSON.")
 @reports_errors
-def sources(query: str, index_dir: Path | None, as_json: bool) -> None:
+def sources(query: str, index_dir: Path | None, backend_location: str | None, as_json: bool) -> None:
     """List the sources cited in the footnotes, with the sentences citing them.
 
     QUERY matches authors, titles, publishers and URLs or domains (e.g. state.gov, 鄭羽).
@@ -234,7 +251,7 @@ def sources(query: str, index_dir: Path | None, as_json: bool) -> None:
     from indexer.search.query import check_length
     from indexer.sources import search_sources
 
-    with _backend(index_dir) as backend:
+    with _backend(index_dir, backend_location) as backend:
         found = search_sources(backend.sources(), check_length(query))
     if as_json:
         _echo_json([src.to_dict() for src in found])
@@ -256,20 +273,21 @@ EXPORT_FORMATS = ("bibtex", "ris", "csl")
 @main.command()
 @click.argument("fmt", metavar="FORMAT", type=click.Choice(EXPORT_FORMATS))
 @index_option
+@backend_option
 @click.option("--source", "source_key", help="Export one source (its key from `jiansuo sources`).")
 @click.option("--article", "article_id", help="Export the references of one article.")
 @click.option("--query", default=None, help="Export the sources matching a sources query.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to a file (UTF-8) instead of standard output.")
 @reports_errors
-def export(fmt: str, index_dir: Path | None, source_key: str | None, article_id: str | None,
-           query: str | None, output: Path | None) -> None:
+def export(fmt: str, index_dir: Path | None, backend_location: str | None, source_key: str | None,
+           article_id: str | None, query: str | None, output: Path | None) -> None:
     """Export references as BibTeX, RIS or CSL-JSON (all sources unless narrowed)."""
     from indexer.search.query import check_length
     from indexer.sources import find_source, search_sources
     from indexer.sources.export import to_bibtex, to_csl_json, to_ris
 
-    with _backend(index_dir) as backend:
+    with _backend(index_dir, backend_location) as backend:
         if article_id:
             items = backend.article(article_id)
             if items is None:
@@ -290,19 +308,20 @@ def export(fmt: str, index_dir: Path | None, source_key: str | None, article_id:
 @main.command()
 @click.argument("term", required=False)
 @index_option
+@backend_option
 @click.option("--json", "as_json", is_flag=True, help="Print the glossary as JSON.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print the glossary as CSV.")
 @click.option("--dictionary", is_flag=True, help="With TERM: add CC-CEDICT suggestions.")
 @reports_errors
-def glossary(term: str | None, index_dir: Path | None, as_json: bool, as_csv: bool,
-             dictionary: bool) -> None:
+def glossary(term: str | None, index_dir: Path | None, backend_location: str | None, as_json: bool,
+             as_csv: bool, dictionary: bool) -> None:
     """Show the term pairs mined from the articles and the variant table.
 
     With TERM, show what a search for it expands to, and why.
     """
     from indexer.search.query import check_length
 
-    with _backend(index_dir) as backend:
+    with _backend(index_dir, backend_location) as backend:
         g = backend.glossary()
     if term:
         check_length(term)
@@ -330,17 +349,19 @@ def glossary(term: str | None, index_dir: Path | None, as_json: bool, as_csv: bo
 @main.command()
 @click.argument("phrase")
 @index_option
+@backend_option
 @click.option("--width", default=20, show_default=True, help="Characters of context on each side.")
 @click.option("--sort", "order", type=click.Choice(["position", "left", "right"]), default="position",
               show_default=True, help="Order by position, left context (read backwards) or right context.")
 @click.option("--json", "as_json", is_flag=True, help="Print the lines as JSON.")
 @reports_errors
-def concordance(phrase: str, index_dir: Path | None, width: int, order: str, as_json: bool) -> None:
+def concordance(phrase: str, index_dir: Path | None, backend_location: str | None, width: int, order: str,
+                as_json: bool) -> None:
     """Show every occurrence of PHRASE in the index with its left and right context."""
     from indexer.search.concordance import format_line
     from indexer.search.query import check_length
 
-    with _backend(index_dir) as backend:
+    with _backend(index_dir, backend_location) as backend:
         kwic = backend.concordance(check_length(phrase), order, width)
     if as_json:
         _echo_json({"phrase": phrase, "counts": kwic.counts, "lines": kwic.to_dict()["lines"]})

@@ -22,19 +22,25 @@ T000 = "俄羅斯強勢外交與美俄關係的未來發展"
 T003 = "拜登新政下之俄美關係"
 
 
-def local(tmp_path) -> Backend:
+def local(tmp_path, request) -> Backend:
     from indexer.backends.local import LocalBackend
 
     return LocalBackend(tmp_path / "local-index")
 
 
-BACKENDS = {"local": local}
+def opensearch(tmp_path, request) -> Backend:
+    from tests.conftest import opensearch_backend
+
+    return opensearch_backend([request.getfixturevalue("opensearch_node").url], request)
+
+
+BACKENDS = {"local": local, "opensearch": opensearch}
 
 
 @pytest.fixture(scope="module", params=sorted(BACKENDS))
 def backend(request, tmp_path_factory):
     """Return a backend of each kind holding both seeds (read-only for the tests)."""
-    b = BACKENDS[request.param](tmp_path_factory.mktemp(request.param))
+    b = BACKENDS[request.param](tmp_path_factory.mktemp(request.param), request)
     report = b.index([SEEDS])
     assert report.ok and sorted(report.added) == [A000, A003]
     yield b
@@ -44,7 +50,7 @@ def backend(request, tmp_path_factory):
 @pytest.fixture(params=sorted(BACKENDS))
 def fresh(request, tmp_path):
     """Return an empty backend of each kind, for tests that write."""
-    b = BACKENDS[request.param](tmp_path)
+    b = BACKENDS[request.param](tmp_path, request)
     yield b
     b.close()
 

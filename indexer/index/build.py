@@ -9,7 +9,6 @@ readable. A bad file is reported and skipped; the run goes on.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,13 +18,14 @@ import numpy as np
 from whoosh import writing as whoosh_writing
 from whoosh.index import LockError
 
-from indexer.errors import IndexStateError, JiansuoError
+from indexer.errors import IndexStateError
+from indexer.index.changes import Changes
 from indexer.index.columns import NO_PID, live_pids
 from indexer.index.documents import article_documents
 from indexer.index.phrases import PhraseIndex
 from indexer.index.store import Store
 from indexer.ingest import discover
-from indexer.model import BuildReport, FileError
+from indexer.model import BuildReport
 
 
 class _Lengths:
@@ -70,11 +70,6 @@ def _indexed_articles(ix) -> dict[str, dict]:
         }
 
 
-def _within(path: str, roots: list[Path]) -> bool:
-    p = Path(path)
-    return any(p == r or r in p.parents for r in roots)
-
-
 def phrase_writer(store: Store, ix):
     """Open the phrase index writer and drop the pids no live Whoosh document refers to.
 
@@ -89,13 +84,6 @@ def phrase_writer(store: Store, ix):
     if garbage.size:
         writer.delete(garbage)
     return writer
-
-
-def _load(path: Path):
-    """Read and parse one file (imported late: the CLI starts faster)."""
-    from indexer.parse import parse_file
-
-    return parse_file(path)
 
 
 def _writer(ix, index_dir: Path, wait: float):
@@ -141,52 +129,16 @@ def build_index(
     files, report.errors, report.skipped = found.files, found.errors, found.skipped
     store = Store(index_dir)
     with _transaction(store, wait) as (ix, writer, phrases):
-        indexed = _indexed_articles(ix)
-        seen: dict[str, str] = {}
-        for path in files:
-            if progress:
-                progress(path)
-            spath = str(path)
-            try:
-                sha = hashlib.sha256(path.read_bytes()).hexdigest()
-                aid = path.stem
-                if aid in seen:
-                    raise JiansuoError(
-                        f"{path}: article id {aid!r} is already used by {seen[aid]}; rename one file"
-                    )
-                old = indexed.get(aid)
-                if old and old["sha"] == sha and old["path"] == spath:
-                    seen[aid] = spath
-                    report.unchanged.append(aid)
-                    continue
-                if old and old["path"] != spath and Path(old["path"]).exists():
-                    raise JiansuoError(
-                        f"{path}: article id {aid!r} is already used by {old['path']}; rename one file"
-                    )
-                article = _load(path)
-                docs = article_documents(article, spath, sha)
-            except JiansuoError as err:
-                report.errors.append(FileError(spath, str(err).splitlines()[0]))
-                continue
-            except (OSError, UnicodeError, ValueError) as err:
-                report.errors.append(FileError(spath, f"{path}: {err}"))
-                continue
-            seen[aid] = spath
-            report.warnings.extend(f"{path}: {w}" for w in article.warnings)
-            if old:
+        changes = Changes(_indexed_articles(ix), report)
+        for aid, replaces, docs in changes.files(files, article_documents, progress):
+            if replaces:
                 writer.delete_by_term("article", aid)
-                report.updated.append(aid)
-            else:
-                report.added.append(aid)
             for doc in docs:
                 if "kindnum" in doc:
                     doc["pid"] = phrases.add(doc["text"])
                 writer.add_document(**doc)
-        for aid, info in indexed.items():
-            if aid not in seen and info["path"] and _within(info["path"], roots) \
-                    and not Path(info["path"]).exists():
-                writer.delete_by_term("article", aid)
-                report.removed.append(aid)
+        for aid in changes.vanished(roots):
+            writer.delete_by_term("article", aid)
         _commit(store, ix, writer, phrases, report.changed)
     report.seconds = time.perf_counter() - started
     return report

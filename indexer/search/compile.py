@@ -150,7 +150,7 @@ class Compiler:
                     f"year:{node.text} is not a year; use year:2007 or a range such as year:2000-2010.",
                     code="bad_year", value=node.text,
                 )
-            return wq.NumericRange("year", rng[0], rng[1])
+            return year_query(self.snap.searcher.reader(), *rng)
         if node.name in ARTICLE_FIELDS:
             searcher = self.snap.searcher
             cards = searcher.search(
@@ -167,12 +167,29 @@ class Compiler:
         return char_phrase(f"{node.name}_c", node.text)  # section, source
 
 
-def restriction(filters: dict[str, str]) -> wq.Query:
-    """Return the query a hit must also match to pass ``filters`` (facet values).
+def year_query(reader, lo: int | None, hi: int | None) -> wq.Query:
+    """Match the documents whose year is within ``lo``..``hi`` (None: open), scored 1.
+
+    Whoosh's NumericRange on the unsigned ``year`` field matches years outside
+    wide ranges (1000-2007 found 2021), so the index's own years are listed.
+    """
+    field = reader.schema["year"]
+    years = [y for y in map(field.from_bytes, field.sortable_terms(reader, "year"))
+             if (lo is None or y >= lo) and (hi is None or y <= hi)]
+    if not years:
+        return wq.NullQuery
+    return wq.ConstantScoreQuery(wq.Or([wq.Term("year", y) for y in years]), 1.0)
+
+
+def check_filters(filters: dict[str, str]) -> list[tuple[str, str | int]]:
+    """Return ``filters`` (facet values) as (name, value) pairs, years as numbers.
 
     :raises QueryError: for an unknown filter or a year that is not a number.
+
+    >>> check_filters({"kind": "footnote", "year": "2007"})
+    [('kind', 'footnote'), ('year', 2007)]
     """
-    parts = []
+    out: list[tuple[str, str | int]] = []
     for name, value in filters.items():
         if name not in FILTERS:
             raise QueryError(f"Unknown filter {name!r}; use one of: {', '.join(FILTERS)}.",
@@ -180,9 +197,18 @@ def restriction(filters: dict[str, str]) -> wq.Query:
         if name == "year":
             if not str(value).isdigit():
                 raise QueryError(f"year={value} is not a year; use e.g. year=2007.", code="bad_year", value=value)
-            parts.append(wq.NumericRange("year", int(value), int(value)))
+            out.append((name, int(value)))
         else:
-            parts.append(wq.Term(name, str(value)))
+            out.append((name, str(value)))
+    return out
+
+
+def restriction(filters: dict[str, str]) -> wq.Query:
+    """Return the query a hit must also match to pass ``filters`` (facet values).
+
+    :raises QueryError: for an unknown filter or a year that is not a number.
+    """
+    parts = [wq.Term(name, value) for name, value in check_filters(filters)]
     return wq.And(parts) if parts else wq.Every()
 
 

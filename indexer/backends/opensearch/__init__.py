@@ -1,0 +1,241 @@
+"""The OpenSearch backend: the same search on a cluster, for collections one machine cannot hold.
+
+``opensearch+http://HOST:9200/PREFIX`` names the index (see
+:mod:`~indexer.backends.opensearch.client`). Everything lives in the cluster:
+passages (searched), articles (cards, file records, parsed articles for the
+reader, sources and exports) and the glossary, so a web node holds no corpus
+state and any number of them can serve one index.
+
+The parts: :mod:`.mapping` (analysis generated from the fold table, mappings),
+:mod:`.documents` (Article → documents), :mod:`.write` (generations, lock,
+bulk), :mod:`.dsl` (query tree → DSL), :mod:`.search` (hits, highlights,
+facets, every occurrence of a phrase).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Hashable
+from pathlib import Path
+
+from indexer import settings
+from indexer.backends import Backend, Stats
+from indexer.backends.opensearch import search as osearch
+from indexer.backends.opensearch.client import Location, check_server, connect, red_cluster, scan, translated
+from indexer.backends.opensearch.documents import article_docs
+from indexer.backends.opensearch.dsl import DslCompiler, filter_clauses
+from indexer.backends.opensearch.write import (GLOSSARY_ID, WriteLock, Writer, create_generation,
+                                               current_generation, drop_generation, publish, registry,
+                                               stored_articles)
+from indexer.errors import IndexStateError, QueryError
+from indexer.index.changes import Changes
+from indexer.ingest import discover
+from indexer.model import Article, BuildReport, SearchResult
+from indexer.search.highlight import Highlighter
+from indexer.search.query import parse_query
+
+
+class OpenSearchBackend(Backend):
+    """The jiansuo index ``PREFIX`` in the cluster at ``location`` (``opensearch+http://HOST:9200/PREFIX``).
+
+    :param shards: primary shards of a new index (default: the ``opensearch_shards`` setting).
+    :param replicas: copies of each shard (default: the ``opensearch_replicas`` setting).
+    """
+
+    def __init__(self, location: str, shards: int | None = None, replicas: int | None = None):
+        super().__init__()
+        self.loc = Location.parse(location)
+        self.location = str(self.loc)
+        self.shards = settings.get_int("opensearch_shards") if shards is None else shards
+        self.replicas = settings.get_int("opensearch_replicas") if replicas is None else replicas
+        self._client = None
+        self._client_lock = threading.Lock()
+
+    @property
+    def client(self):
+        """The client, connected and checked (OpenSearch 2+, index not red) on first use."""
+        with self._client_lock:
+            if self._client is None:
+                client = connect(self.loc, pool=max(16, settings.get_int("threads") * 2))
+                check_server(client, self.loc)
+                self._client = client
+        return self._client
+
+    def close(self) -> None:
+        with self._client_lock:
+            if self._client is not None:
+                self._client.close()
+                self._client = None
+
+    # ------------------------------------------------------------ writing
+
+    def index(self, paths, progress=None, wait: float = 0.0, rebuild: bool = False) -> BuildReport:
+        """Index files incrementally; build a new generation and swap it in if there is none, it is
+        another version's, or ``rebuild`` is asked for."""
+        started = time.perf_counter()
+        roots = [Path(p).resolve() for p in paths]
+        report = BuildReport()
+        found = discover(roots)
+        files, report.errors, report.skipped = found.files, found.errors, found.skipped
+        client = self.client
+        with WriteLock(client, self.loc, wait, self.replicas) as lock:
+            current, usable = current_generation(client, self.loc)
+            fresh = rebuild or not usable
+            target = create_generation(client, self.loc, self.shards, self.replicas) if fresh else current
+            try:
+                indexed = registry(client, self.loc, current) if current else {}
+                changes = Changes(indexed, report)
+                writer = Writer(client, self.loc, target, lock)
+                for _aid, replaces, docs in changes.files(files, article_docs, progress):
+                    writer.put(docs, replaces=replaces and not fresh)
+                gone = changes.vanished(roots)
+                if fresh and current:
+                    keep = set(indexed) - set(report.added) - set(report.updated) - set(gone)
+                    for article, path, sha in stored_articles(client, self.loc, current, keep):
+                        writer.put_article(article, path, sha)
+                else:
+                    for aid in gone:
+                        writer.remove(aid)
+                writer.flush()
+                if writer.wrote or fresh or writer.glossary_stale():
+                    writer.write_glossary()
+                writer.refresh()
+                if fresh:
+                    publish(client, self.loc, target, current)
+            except BaseException:
+                if fresh:
+                    drop_generation(client, self.loc, target)
+                raise
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def remove(self, article_ids, wait: float = 0.0) -> list[str]:
+        client = self.client
+        with WriteLock(client, self.loc, wait, self.replicas) as lock:
+            generation = self._generation()
+            indexed = registry(client, self.loc, generation)
+            gone = [aid for aid in dict.fromkeys(article_ids) if aid in indexed]
+            writer = Writer(client, self.loc, generation, lock)
+            for aid in gone:
+                writer.remove(aid)
+            writer.flush()
+            if writer.wrote:
+                writer.write_glossary()
+                writer.refresh()
+        return gone
+
+    def _generation(self) -> str:
+        current, usable = current_generation(self.client, self.loc)
+        if current is None:
+            raise IndexStateError(f"{self.loc}: no index there yet; run `jiansuo index --backend {self.loc}` first")
+        if not usable:
+            raise IndexStateError(f"{self.loc}: this index was built by another version of jiansuo; "
+                                  f"run `jiansuo index --backend {self.loc}` to rebuild it")
+        return current
+
+    # ------------------------------------------------------------ state
+
+    def exists(self) -> bool:
+        with translated(self.loc):
+            return bool(self.client.indices.exists_alias(name=self.loc.alias("passages")))
+
+    def version(self) -> Hashable:
+        """Return (glossary index, sequence number, term): every committed change rewrites the glossary."""
+        with translated(self.loc):
+            doc = self.client.get(index=self.loc.alias("glossary"), id=GLOSSARY_ID, _source=False)
+        return doc["_index"], doc["_seq_no"], doc["_primary_term"]
+
+    def stats(self) -> Stats:
+        aliases = ",".join(self.loc.alias(k) for k in ("passages", "articles", "glossary"))
+        with translated(self.loc):
+            passages = self.client.count(index=self.loc.alias("passages"))["count"]
+            articles = self.client.count(index=self.loc.alias("articles"))["count"]
+            size = self.client.indices.stats(index=aliases, metric="store")["_all"]["primaries"]["store"]
+        return Stats(self.location, articles, passages, size["size_in_bytes"])
+
+    # ------------------------------------------------------------ searching
+
+    def _compile(self, q: str, expand: bool, max_query: int | None):
+        return DslCompiler(self.glossary()).compile(parse_query(q, max_query), expand=expand)
+
+    def search(self, q: str, limit: int = 10, page: int = 1, expand: bool = True,
+               facets: bool = False, filters: dict[str, str] | None = None,
+               max_query: int | None = None) -> SearchResult:
+        started = time.perf_counter()
+        limit = max(1, min(int(limit), settings.get_int("max_page_size")))
+        page = max(1, int(page))
+        result = SearchResult(query=q, page=page, limit=limit)
+        try:
+            compiled = self._compile(q, expand, max_query)
+            body = osearch.search_body(compiled, filter_clauses(filters), limit, page, facets)
+            osearch.check_window(limit, page)
+        except QueryError as err:
+            result.error = str(err)
+        else:
+            response = self._search(body)
+            result.total = response["hits"]["total"]["value"]
+            result.expanded = compiled.expanded
+            result.hits = [osearch.hit_of(h, compiled) for h in response["hits"]["hits"]]
+            if facets:
+                result.facets = osearch.facets_of(response)
+        result.took_ms = round((time.perf_counter() - started) * 1000, 2)
+        return result
+
+    def _search(self, body: dict) -> dict:
+        from opensearchpy.exceptions import RequestError
+
+        with translated(self.loc):
+            try:
+                response = self.client.search(index=self.loc.alias("passages"), body=body,
+                                              allow_partial_search_results=False)
+            except RequestError as err:  # the cluster refused this query: answer it, do not crash
+                raise QueryError(f"The search could not be run ({err.status_code}); "
+                                 "search for fewer words or a shorter phrase.", code="refused") from None
+        if response.get("timed_out"):
+            raise QueryError(f"The search took longer than {osearch.TIMEOUT} and was stopped; "
+                             "search for fewer or rarer words, or a quoted phrase.", code="timeout")
+        if response.get("_shards", {}).get("failed"):
+            raise red_cluster(self.loc, f"{response['_shards']['failed']} shard(s) failed")
+        return response
+
+    def highlighter(self, q: str, expand: bool = True, max_query: int | None = None) -> Highlighter:
+        compiled = self._compile(q, expand, max_query)
+        return Highlighter(compiled.words, compiled.phrases)
+
+    def passages_matching(self, phrase: str) -> list[tuple[str, str, str]]:
+        with translated(self.loc):
+            return osearch.matching_passages(self.client, self.loc.alias("passages"), phrase)
+
+    # ------------------------------------------------------------ articles
+
+    def cards(self) -> dict[str, dict]:
+        def build():
+            with translated(self.loc):
+                hits = scan(self.client, self.loc.alias("articles"), {"match_all": {}}, [{"article": "asc"}],
+                            ["meta"])
+                return {h["_id"]: h["_source"].get("meta", {}) for h in hits}
+
+        return self.cached("cards", build)
+
+    def article(self, article_id: str) -> Article | None:
+        with translated(self.loc):
+            doc = self.client.get(index=self.loc.alias("articles"), id=article_id, _source_includes="data",
+                                  ignore=404)
+        return Article.from_dict(doc["_source"]["data"]) if doc.get("found") else None
+
+    def articles(self):
+        with translated(self.loc):
+            for h in scan(self.client, self.loc.alias("articles"), {"match_all": {}}, [{"article": "asc"}],
+                          ["data"], 100):
+                yield Article.from_dict(h["_source"]["data"])
+
+    def glossary(self):
+        from indexer.crosslang.glossary import Glossary
+
+        def load():
+            with translated(self.loc):
+                doc = self.client.get(index=self.loc.alias("glossary"), id=GLOSSARY_ID)
+            return Glossary.from_json(doc["_source"]["json"], f"{self.loc} glossary")
+
+        return self.cached("glossary", load)
