@@ -1,4 +1,4 @@
-"""Command line: ``python -m benchmarks corpus | run --size N | report``."""
+"""Command line: ``python -m benchmarks corpus | run --size N | scaleout --size N | report``."""
 
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--repeats", type=int, default=3, help="Timed passes over the query set.")
     r.add_argument("--cache", type=Path, default=CACHE)
     r.add_argument("--keep-indexes", action="store_true", help="Leave the indexes in the cache.")
+    o = sub.add_parser("scaleout", help="The local index and a 2-node OpenSearch cluster, side by side.")
+    o.add_argument("--size", choices=SIZES[:3], default="all")
+    o.add_argument("--repeats", type=int, default=3, help="Timed passes over the query set.")
+    o.add_argument("--cache", type=Path, default=CACHE)
     sub.add_parser("report", help="Write RESULTS.md and plot.png from results/*.json.")
     args = parser.parse_args(argv)
     try:
@@ -35,6 +39,11 @@ def main(argv: list[str] | None = None) -> int:
             result = run(args.size, args.engines, args.phrases, args.repeats, cache=args.cache,
                          keep_indexes=args.keep_indexes)
             print("\n".join(summary_lines(result)))
+        elif args.command == "scaleout":
+            from benchmarks.scaleout import render, run_scaleout
+
+            run_scaleout(args.size, args.cache, args.repeats)
+            print("\n".join(render()))
         else:
             from benchmarks.report import write_report
 

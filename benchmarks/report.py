@@ -249,6 +249,9 @@ def write_report(folder: Path = HERE) -> Path:
     plot = write_plot(results, folder / "plot.png") if results else None
     out = folder / "RESULTS.md"
     text = render(results, plot.name if plot else None)
+    from benchmarks.scaleout import render as scaleout
+
+    text = text.rstrip("\n") + "\n\n" + "\n".join(scaleout(folder / "results" / "scaleout"))
     notes = folder / "NOTES.md"  # hand-written: profiles, fixes, load runs
     if notes.exists():
         text = text.rstrip("\n") + "\n\n" + notes.read_text(encoding="utf-8")

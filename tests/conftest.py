@@ -138,20 +138,20 @@ def opensearch_node(tmp_path_factory):
         yield node
 
 
-def opensearch_backend(node_urls: list[str], request, shards: int = 1, replicas: int = 0):
-    """Return an empty OpenSearch backend with a prefix of its own; its indices are deleted afterwards."""
+def opensearch_backend(node_urls: list[str], request, shards: int = 1, replicas: int = 0,
+                       prefix: str | None = None):
+    """Return an OpenSearch backend talking to ``node_urls``: empty, with a prefix of its own whose
+    indices are deleted afterwards, or the index ``prefix`` another one made."""
     import uuid
 
     from indexer.backends.opensearch import OpenSearchBackend
 
-    prefix = f"t{uuid.uuid4().hex[:12]}"
     hosts = ",".join(u.split("://", 1)[1] for u in node_urls)
-    backend = OpenSearchBackend(f"opensearch+http://{hosts}/{prefix}", shards=shards, replicas=replicas)
-
-    def drop():
+    backend = OpenSearchBackend(f"opensearch+http://{hosts}/{prefix or f't{uuid.uuid4().hex[:12]}'}",
+                                shards=shards, replicas=replicas)
+    request.addfinalizer(backend.close)
+    if prefix is None:
         from tests.opensearch_node import delete
 
-        delete(node_urls[0], f"{prefix}-*")
-
-    request.addfinalizer(drop)
+        request.addfinalizer(lambda: delete(node_urls[0], f"{backend.loc.prefix}-*"))
     return backend

@@ -211,15 +211,14 @@ class Node:
         """Shut the node down cleanly (close its standard input), killing it after ``timeout``."""
         if self.proc is None:
             return
-        if self.proc.poll() is None:
-            try:
-                self.proc.stdin.close()
-            except OSError:
-                pass
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
         self.proc = None
 
     def kill(self) -> None:
@@ -227,6 +226,8 @@ class Node:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGKILL)
             self.proc.wait()
+        if self.proc is not None:
+            self.proc.stdin.close()
 
 
 @dataclass
@@ -278,3 +279,29 @@ def start_cluster(home: Path, size: int = 2, timeout: float = 180.0):
         yield cluster
     finally:
         cluster.stop()
+
+
+def main() -> None:
+    """Run a single-node OpenSearch in a temporary folder until interrupted (to try the backend by hand)."""
+    import argparse
+    import tempfile
+
+    parser = argparse.ArgumentParser(prog="python -m tests.opensearch_node", description=main.__doc__)
+    parser.add_argument("--nodes", type=int, default=1, help="Nodes in the cluster.")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        started = start_node(Path(tmp)) if args.nodes == 1 else start_cluster(Path(tmp), args.nodes)
+        with started as running:
+            urls = running.urls if isinstance(running, Cluster) else [running.url]
+            hosts = ",".join(u.split("://", 1)[1] for u in urls)
+            print(f"OpenSearch {OPENSEARCH_VERSION} at {', '.join(urls)}; try "
+                  f"jiansuo index --backend opensearch+http://{hosts}/jiansuo  (Ctrl-C stops it)", flush=True)
+            try:
+                while True:
+                    time.sleep(3600)
+            except KeyboardInterrupt:
+                pass
+
+
+if __name__ == "__main__":
+    main()

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import query as wq
 
-from indexer import settings
 from indexer.analysis import compact, word_analyzer
 from indexer.errors import JiansuoError, QueryError
 from indexer.index.reader import Snapshot
 from indexer.search.docset import DocSet
-from indexer.search.query import And, Field, Not, Or, Phrase, Word, positive_leaves, year_range
+from indexer.search.query import (And, Field, Not, Or, Phrase, Word, check_terms, positive_leaves, prefix_of,
+                                  year_bounds)
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 ARTICLE_FIELDS = {"title": "title_c", "author": "author_c", "keyword": "keyword_c"}
@@ -113,23 +113,16 @@ class Compiler:
             raise QueryError(f"Cannot search for {node!r}")
 
         q = walk(node)
-        terms = len(words) + len(phrases)
-        limit = settings.get_int("max_terms")
-        if terms > limit:
-            raise QueryError(
-                f"The query has {terms} terms; the limit is {limit}. "
-                'Put a long passage in quotes to search for it as one "phrase".',
-                code="too_many_terms", n=terms, limit=limit,
-            )
+        check_terms(len(words) + len(phrases))
         if not any(_is_passage_leaf(leaf) for leaf in positive_leaves(node)):
             q = wq.And([q, wq.Term("kind", "title")])  # only article fields: list articles
         return Compiled(q, frozenset(words), phrases, expanded)
 
     def _word(self, text: str, words: set[str], phrases: list[str]) -> wq.Query:
-        if text.endswith("*") and text[:-1].isascii() and text[:-1].isalnum():
-            stemless = compact(text[:-1])[0]
-            words.add(stemless)
-            return wq.Prefix("body", stemless)
+        prefix = prefix_of(text)
+        if prefix is not None:
+            words.add(prefix)
+            return wq.Prefix("body", prefix)
         text = text.strip("*?")
         tokens = list(dict.fromkeys(t.text for t in word_analyzer()(text)))  # 俄俄俄: one term
         if not tokens:
@@ -144,13 +137,7 @@ class Compiler:
 
     def _field(self, node: Field, phrases: list[str]) -> wq.Query:
         if node.name == "year":
-            rng = year_range(node.text)
-            if rng is None:
-                raise QueryError(
-                    f"year:{node.text} is not a year; use year:2007 or a range such as year:2000-2010.",
-                    code="bad_year", value=node.text,
-                )
-            return year_query(self.snap.searcher.reader(), *rng)
+            return year_query(self.snap.searcher.reader(), *year_bounds(node.text))
         if node.name in ARTICLE_FIELDS:
             searcher = self.snap.searcher
             cards = searcher.search(

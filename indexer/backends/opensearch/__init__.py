@@ -58,7 +58,11 @@ class OpenSearchBackend(Backend):
         with self._client_lock:
             if self._client is None:
                 client = connect(self.loc, pool=max(16, settings.get_int("threads") * 2))
-                check_server(client, self.loc)
+                try:
+                    check_server(client, self.loc)
+                except BaseException:
+                    client.close()
+                    raise
                 self._client = client
         return self._client
 
@@ -83,10 +87,10 @@ class OpenSearchBackend(Backend):
             current, usable = current_generation(client, self.loc)
             fresh = rebuild or not usable
             target = create_generation(client, self.loc, self.shards, self.replicas) if fresh else current
+            writer = Writer(client, self.loc, target, lock)
             try:
                 indexed = registry(client, self.loc, current) if current else {}
                 changes = Changes(indexed, report)
-                writer = Writer(client, self.loc, target, lock)
                 for _aid, replaces, docs in changes.files(files, article_docs, progress):
                     writer.put(docs, replaces=replaces and not fresh)
                 gone = changes.vanished(roots)
@@ -97,13 +101,14 @@ class OpenSearchBackend(Backend):
                 else:
                     for aid in gone:
                         writer.remove(aid)
-                writer.flush()
+                writer.finish()
                 if writer.wrote or fresh or writer.glossary_stale():
                     writer.write_glossary()
                 writer.refresh()
                 if fresh:
                     publish(client, self.loc, target, current)
             except BaseException:
+                writer.close()
                 if fresh:
                     drop_generation(client, self.loc, target)
                 raise
@@ -119,7 +124,7 @@ class OpenSearchBackend(Backend):
             writer = Writer(client, self.loc, generation, lock)
             for aid in gone:
                 writer.remove(aid)
-            writer.flush()
+            writer.finish()
             if writer.wrote:
                 writer.write_glossary()
                 writer.refresh()
@@ -204,6 +209,7 @@ class OpenSearchBackend(Backend):
         return Highlighter(compiled.words, compiled.phrases)
 
     def passages_matching(self, phrase: str) -> list[tuple[str, str, str]]:
+        self.glossary()  # loading it checks that this code can search the index
         with translated(self.loc):
             return osearch.matching_passages(self.client, self.loc.alias("passages"), phrase)
 
@@ -231,9 +237,11 @@ class OpenSearchBackend(Backend):
                 yield Article.from_dict(h["_source"]["data"])
 
     def glossary(self):
+        """Return the stored glossary; loading it (again after every change) checks the index is usable."""
         from indexer.crosslang.glossary import Glossary
 
         def load():
+            self._generation()
             with translated(self.loc):
                 doc = self.client.get(index=self.loc.alias("glossary"), id=GLOSSARY_ID)
             return Glossary.from_json(doc["_source"]["json"], f"{self.loc} glossary")

@@ -14,6 +14,7 @@ mapping conflict, a missing index.
 
 from __future__ import annotations
 
+import logging
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ MIN_MAJOR = 2  # the oldest OpenSearch whose query DSL and highlighter jiansuo r
 TIMEOUT_S = 30  # longest wait for one answer (bulk requests get BULK_TIMEOUT_S)
 BULK_TIMEOUT_S = 120
 _PREFIX = re.compile(r"[a-z0-9][a-z0-9_.-]{0,100}")
+
+logging.getLogger("opensearch").addHandler(logging.NullHandler())  # failures become our one-line errors
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,11 @@ class Location:
 
 def connect(loc: Location, pool: int = 16):
     """Return a client that spreads requests over the location's nodes and retries another on failure."""
-    from opensearchpy import OpenSearch
+    try:
+        from opensearchpy import OpenSearch
+    except ImportError:
+        raise IndexStateError("the OpenSearch backend needs the opensearch-py package: "
+                              "pip install 'jiansuo[opensearch]'") from None
 
     auth = (loc.user, loc.password or "") if loc.user else None
     return OpenSearch(list(loc.hosts), http_auth=auth, timeout=TIMEOUT_S, max_retries=2, retry_on_timeout=True,

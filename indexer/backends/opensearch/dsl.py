@@ -26,11 +26,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from indexer import settings
 from indexer.analysis import compact, word_analyzer
 from indexer.errors import JiansuoError, QueryError
 from indexer.search.compile import check_filters
-from indexer.search.query import And, Field, Not, Or, Phrase, Word, positive_leaves, year_range
+from indexer.search.query import (And, Field, Not, Or, Phrase, Word, check_terms, positive_leaves, prefix_of,
+                                  year_bounds)
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")  # a word typed with these also matches as characters
 _HAN_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002a6df]")
@@ -132,24 +132,17 @@ class DslCompiler:
             raise QueryError(f"Cannot search for {node!r}")
 
         q = walk(node)
-        terms = len(words) + len(phrases)
-        limit = settings.get_int("max_terms")
-        if terms > limit:
-            raise QueryError(
-                f"The query has {terms} terms; the limit is {limit}. "
-                'Put a long passage in quotes to search for it as one "phrase".',
-                code="too_many_terms", n=terms, limit=limit,
-            )
+        check_terms(len(words) + len(phrases))
         if not any(_is_passage_leaf(leaf) for leaf in positive_leaves(node)):
             q = {"bool": {"must": [q], "filter": [{"term": {"kind": "title"}}]}}  # article fields: list articles
         frozen, typed = frozenset(words), frozenset(surfaces)
         return Compiled(q, mark(frozen, phrases, typed), frozen, phrases, expanded, typed)
 
     def _word(self, text: str, words: set[str], phrases: list[str], surfaces: set[str]) -> dict:
-        if text.endswith("*") and text[:-1].isascii() and text[:-1].isalnum():
-            stemless = compact(text[:-1])[0]
-            words.add(stemless)
-            return {"prefix": {"words": stemless}}
+        prefix = prefix_of(text)
+        if prefix is not None:
+            words.add(prefix)
+            return {"prefix": {"words": prefix}}
         text = text.strip("*?")
         analyzed = [(t.text, t.original) for t in word_analyzer()(text, keeporiginal=True)]
         tokens = list(dict.fromkeys(key for key, _ in analyzed))
@@ -166,12 +159,7 @@ class DslCompiler:
 
     def _field(self, node: Field, phrases: list[str]) -> dict:
         if node.name == "year":
-            rng = year_range(node.text)
-            if rng is None:
-                raise QueryError(
-                    f"year:{node.text} is not a year; use year:2007 or a range such as year:2000-2010.",
-                    code="bad_year", value=node.text,
-                )
+            rng = year_bounds(node.text)
             bounds = {k: v for k, v in (("gte", rng[0]), ("lte", rng[1])) if v is not None}
             return {"constant_score": {"filter": {"range": {"year": bounds}}}}
         if node.name in ARTICLE_FIELDS:

@@ -20,7 +20,9 @@ cluster pushes back (HTTP 429).
 from __future__ import annotations
 
 import os
+import queue
 import socket
+import threading
 import time
 from collections.abc import Iterable
 
@@ -62,7 +64,7 @@ def current_generation(client, loc: Location) -> tuple[str | None, bool]:
                 found[kind] = None
     if not any(found.values()):
         return None, False
-    generations = set()
+    generations, usable = set(), True
     for kind, answer in found.items():
         if answer is None:
             raise IndexStateError(f"{loc}: the alias {loc.alias(kind)} is missing (a damaged index); "
@@ -72,11 +74,12 @@ def current_generation(client, loc: Location) -> tuple[str | None, bool]:
         if name == loc.alias(kind) or not meta:
             raise IndexStateError(f"{loc}: mapping conflict: the index {name} was not made by jiansuo; "
                                   "choose another PREFIX in the backend address")
-        generations.add((meta.get("generation"), meta.get("fingerprint") == fingerprint()))
+        generations.add(meta.get("generation"))
+        usable = usable and meta.get("fingerprint") == fingerprint()
     if len(generations) != 1:
         raise IndexStateError(f"{loc}: the aliases point at different generations (changed by hand?); "
                               f"delete the indices {loc.prefix}-* and index again")
-    return generations.pop()
+    return generations.pop(), usable
 
 
 def create_generation(client, loc: Location, shards: int, replicas: int) -> str:
@@ -167,7 +170,12 @@ class WriteLock:
 
 
 class Writer:
-    """Buffer article writes and removals into one generation; :meth:`flush` sends them in bulk."""
+    """Buffer article writes and removals into one generation and send them in bulk.
+
+    A sender thread sends while the caller parses the next files; the queue
+    between them holds two requests, so a slow cluster slows the caller down.
+    :meth:`finish` waits for the last request (and raises what the sender met).
+    """
 
     def __init__(self, client, loc: Location, generation: str, lock: WriteLock):
         self.client, self.loc, self.lock = client, loc, lock
@@ -178,6 +186,9 @@ class Writer:
         self._replace: set[str] = set()  # articles whose old passages may linger
         self._remove: list[str] = []
         self.wrote = False
+        self._queue: queue.Queue = queue.Queue(maxsize=2)
+        self._failed: BaseException | None = None
+        self._sender: threading.Thread | None = None
 
     def put(self, docs: ArticleDocs, replaces: bool = False) -> None:
         """Write an article (replacing the stored one if ``replaces``)."""
@@ -198,9 +209,10 @@ class Writer:
             self.flush()
 
     def flush(self) -> None:
-        """Send the buffered writes: passages and stale-passage deletions first, then article documents."""
+        """Queue the buffered writes: passages and stale-passage deletions first, then article documents."""
         if not (self._put or self._remove):
             return
+        self._check()
         if not self.wrote:
             self._mark_stale()
         keep = {pid for d in self._put for pid in d.passages}
@@ -211,17 +223,47 @@ class Writer:
         second = [{"_op_type": "index", "_index": self.articles, "_id": d.article, "_source": d.card}
                   for d in self._put]
         second += [{"_op_type": "delete", "_index": self.articles, "_id": aid} for aid in self._remove]
-        self._bulk(first)
-        self._bulk(second)
+        if self._sender is None:
+            self._sender = threading.Thread(target=self._send, name="jiansuo-bulk", daemon=True)
+            self._sender.start()
+        self._queue.put(first)
+        self._queue.put(second)  # after the passages: a card with the new hash means the article is complete
         self._put, self._replace, self._remove = [], set(), []
         self.lock.beat()
+
+    def finish(self) -> None:
+        """Send what is buffered and wait until the cluster has taken everything."""
+        try:
+            self.flush()
+        finally:
+            self.close()
+        self._check()
+
+    def close(self) -> None:
+        """Stop the sender thread (after the requests already queued)."""
+        if self._sender is not None:
+            self._queue.put(None)
+            self._sender.join()
+            self._sender = None
+
+    def _check(self) -> None:
+        if self._failed is not None:
+            raise self._failed
+
+    def _send(self) -> None:
+        while (actions := self._queue.get()) is not None:
+            if self._failed is None:
+                try:
+                    self._bulk(actions)
+                except BaseException as err:  # handed to the caller by _check
+                    self._failed = err
 
     def _passage_ids(self, article_ids: list[str]) -> list[str]:
         if not article_ids:
             return []
         with translated(self.loc):
-            hits = scan(self.client, self.passages, {"terms": {"article": article_ids}}, [{"_doc": "asc"}],
-                        False, 5000)
+            hits = scan(self.client, self.passages, {"terms": {"article": article_ids}},
+                        [{"article": "asc"}, {"position": "asc"}], False, 5000)
             return [h["_id"] for h in hits]
 
     def _bulk(self, actions: list[dict]) -> None:
@@ -243,7 +285,6 @@ class Writer:
                                           f"delete the indices {self.loc.prefix}-* and index again")
                 raise IndexStateError(f"{self.loc}: OpenSearch refused {result.get('_id')} "
                                       f"({result.get('status')}: {why}); try again")
-        self.wrote = True
 
     def _mark_stale(self) -> None:
         with translated(self.loc):

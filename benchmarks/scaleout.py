@@ -1,0 +1,109 @@
+"""Scale-out: the opinions corpus in the local index and in a 2-node OpenSearch cluster, side by side.
+
+``python -m benchmarks scaleout --size all`` starts two OpenSearch nodes on
+this machine (``tests/opensearch_node.py``: Maven Central jars, 512 MB heap
+each), builds the same files into the local index and into a 2-shard,
+1-replica OpenSearch index, then times the fixed query set on both through
+the backend interface (what the CLI and the web call) and checks that both
+count the same hits for every query. Results go to ``results/scaleout/``;
+``python -m benchmarks report`` adds them to RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from benchmarks.corpus import CACHE, files_for
+from benchmarks.engines import Result
+from benchmarks.measure import corpus_stats, machine_info, measure_latency
+from benchmarks.queries import QUERY_SET
+
+FOLDER = Path(__file__).resolve().parent / "results" / "scaleout"
+
+
+class _Searching:
+    """A backend seen as a benchmark engine: the query set's words, phrases and fields."""
+
+    def __init__(self, backend):
+        self.backend = backend
+
+    def search(self, query: str, limit: int = 10, field: str | None = None) -> Result:
+        q = f"{field}:{query}" if field else query
+        r = self.backend.search(q, limit=limit)
+        if r.error:
+            raise ValueError(f"{q!r} was rejected: {r.error}")
+        return Result(r.total, [(h.article, h.passage) for h in r.hits], [h.snippet for h in r.hits])
+
+
+def measure_backend(backend, files: list[Path], raw_bytes: int, repeats: int) -> dict:
+    """Build ``files`` into ``backend`` and time the query set on it."""
+    started = time.perf_counter()
+    report = backend.index(files)
+    seconds = time.perf_counter() - started
+    stats = backend.stats()
+    return {
+        "location": backend.location, "build_s": seconds, "mb_per_s": raw_bytes / 1e6 / seconds,
+        "articles": stats.articles, "passages": stats.passages, "index_bytes": stats.bytes,
+        "errors": len(report.errors), "latency": measure_latency(_Searching(backend), QUERY_SET, repeats=repeats),
+    }
+
+
+def run_scaleout(size: str = "all", cache: Path = CACHE, repeats: int = 3, shards: int = 2,
+                 replicas: int = 1, folder: Path | None = FOLDER) -> dict:
+    """Measure the local index and a 2-node cluster on one corpus size; write ``<size>.json``."""
+    from indexer.backends.local import LocalBackend
+    from indexer.backends.opensearch import OpenSearchBackend
+    from tests.opensearch_node import HEAP, OPENSEARCH_VERSION, start_cluster
+
+    files = files_for(size, cache)
+    corpus = corpus_stats(files)
+    result = {
+        "size": size, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "command": f"python -m benchmarks scaleout --size {size}", "machine": machine_info(), "corpus": corpus,
+        "cluster": {"opensearch": OPENSEARCH_VERSION, "nodes": 2, "shards": shards, "replicas": replicas,
+                    "heap": " ".join(HEAP)},
+        "backends": {},
+    }
+    with tempfile.TemporaryDirectory(dir=cache) as tmp, start_cluster(Path(tmp) / "cluster", 2) as cluster:
+        hosts = ",".join(url.split("://", 1)[1] for url in cluster.urls)
+        backends = {"local": LocalBackend(Path(tmp) / "local"),
+                    "opensearch": OpenSearchBackend(f"opensearch+http://{hosts}/opinions", shards, replicas)}
+        for name, backend in backends.items():
+            with backend:
+                result["backends"][name] = measure_backend(backend, files, corpus["bytes"], repeats)
+    local, remote = (result["backends"][k]["latency"]["totals"] for k in ("local", "opensearch"))
+    result["same_totals"] = sum(local[q] == remote.get(q) for q in local)
+    result["queries"] = len(local)
+    result["differing_totals"] = {q: [local[q], remote.get(q)] for q in local if local[q] != remote.get(q)}
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{size}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    return result
+
+
+def render(folder: Path = FOLDER) -> list[str]:
+    """Return the RESULTS.md section of the saved scale-out runs (nothing if there are none)."""
+    runs = [json.loads(p.read_text("utf-8")) for p in sorted(folder.glob("*.json"))] if folder.exists() else []
+    if not runs:
+        return []
+    c = runs[-1]["cluster"]
+    lines = ["## Scale-out: the local index and a 2-node OpenSearch cluster", "",
+             f"OpenSearch {c['opensearch']} from Maven Central jars, {c['nodes']} nodes on this same machine"
+             f" (heap {c['heap']} each), an index of {c['shards']} shards and {c['replicas']} replica; the"
+             " local index beside it. Both are built from the same files through `Backend.index` and"
+             " queried through `Backend.search` (top 10 hits with snippets; the latency query set"
+             " above, after a warm-up pass). Reproduce: "
+             + ", ".join(f"`{r['command']}`" for r in runs) + ".", "",
+             "| size | backend | build s | MB/s | passages | index MB | p50 ms | p95 ms | p99 ms | same totals |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in runs:
+        for name, b in r["backends"].items():
+            lat = b["latency"]
+            lines.append(f"| `{r['size']}` | {name} | {b['build_s']:.1f} | {b['mb_per_s']:.2f} | {b['passages']:,} |"
+                         f" {b['index_bytes'] / 1e6:.0f} | {lat['p50_ms']:.1f} | {lat['p95_ms']:.1f} |"
+                         f" {lat['p99_ms']:.1f} | {r['same_totals']}/{r['queries']} |")
+    return lines + [""]
