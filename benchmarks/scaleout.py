@@ -12,6 +12,7 @@ count the same hits for every query. Results go to ``results/scaleout/``;
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 import time
 from datetime import datetime, timezone
@@ -52,6 +53,21 @@ def measure_backend(backend, files: list[Path], raw_bytes: int, repeats: int) ->
     }
 
 
+def char_truth(backend) -> dict[str, int]:
+    """Count by brute force the passages holding each one-character query (what its total must be)."""
+    from indexer.analysis import compact
+    from indexer.index.passages import passages
+
+    chars = [q.text for q in QUERY_SET if q.kind == "char"]
+    counts = dict.fromkeys(chars, 0)
+    for article in backend.articles():
+        for p in passages(article):
+            text = compact(p.text)[0]
+            for ch in chars:
+                counts[ch] += compact(ch)[0] in text
+    return counts
+
+
 def run_scaleout(size: str = "all", cache: Path = CACHE, repeats: int = 3, shards: int = 2,
                  replicas: int = 1, folder: Path | None = FOLDER) -> dict:
     """Measure the local index and a 2-node cluster on one corpus size; write ``<size>.json``."""
@@ -66,15 +82,18 @@ def run_scaleout(size: str = "all", cache: Path = CACHE, repeats: int = 3, shard
         "command": f"python -m benchmarks scaleout --size {size}", "machine": machine_info(), "corpus": corpus,
         "cluster": {"opensearch": OPENSEARCH_VERSION, "nodes": 2, "shards": shards, "replicas": replicas,
                     "heap": " ".join(HEAP)},
-        "backends": {},
+        "backends": {}, "load": {"before": os.getloadavg()},  # other work on the machine skews the times
     }
     with tempfile.TemporaryDirectory(dir=cache) as tmp, start_cluster(Path(tmp) / "cluster", 2) as cluster:
         hosts = ",".join(url.split("://", 1)[1] for url in cluster.urls)
         backends = {"local": LocalBackend(Path(tmp) / "local"),
                     "opensearch": OpenSearchBackend(f"opensearch+http://{hosts}/opinions", shards, replicas)}
         for name, backend in backends.items():
-            with backend:
-                result["backends"][name] = measure_backend(backend, files, corpus["bytes"], repeats)
+            result["backends"][name] = measure_backend(backend, files, corpus["bytes"], repeats)
+        result["char_truth"] = char_truth(backends["local"])
+        for backend in backends.values():
+            backend.close()
+    result["load"]["after"] = os.getloadavg()
     local, remote = (result["backends"][k]["latency"]["totals"] for k in ("local", "opensearch"))
     result["same_totals"] = sum(local[q] == remote.get(q) for q in local)
     result["queries"] = len(local)
@@ -96,7 +115,10 @@ def render(folder: Path = FOLDER) -> list[str]:
              f" (heap {c['heap']} each), an index of {c['shards']} shards and {c['replicas']} replica; the"
              " local index beside it. Both are built from the same files through `Backend.index` and"
              " queried through `Backend.search` (top 10 hits with snippets; the latency query set"
-             " above, after a warm-up pass). Reproduce: "
+             " above, after a warm-up pass), on the machine described above"
+             + (f", busy with other work (load average {runs[-1]['load']['before'][0]:.1f} before,"
+                f" {runs[-1]['load']['after'][0]:.1f} after)" if runs[-1].get("load") else "")
+             + ". Reproduce: "
              + ", ".join(f"`{r['command']}`" for r in runs) + ".", "",
              "| size | backend | build s | MB/s | passages | index MB | p50 ms | p95 ms | p99 ms | same totals |",
              "|---|---|---|---|---|---|---|---|---|---|"]
@@ -106,4 +128,12 @@ def render(folder: Path = FOLDER) -> list[str]:
             lines.append(f"| `{r['size']}` | {name} | {b['build_s']:.1f} | {b['mb_per_s']:.2f} | {b['passages']:,} |"
                          f" {b['index_bytes'] / 1e6:.0f} | {lat['p50_ms']:.1f} | {lat['p95_ms']:.1f} |"
                          f" {lat['p99_ms']:.1f} | {r['same_totals']}/{r['queries']} |")
+    for r in runs:
+        truth = r.get("char_truth") or {}
+        right = {name: sum(b["latency"]["totals"].get(q) == n for q, n in truth.items())
+                 for name, b in r["backends"].items()}
+        lines += ["", f"`{r['size']}`: one-character queries whose total equals a brute-force count of the"
+                  f" passages holding the character: " + ", ".join(f"{k} {v}/{len(truth)}" for k, v in right.items())
+                  + ". Totals that differ (local, OpenSearch): "
+                  + (", ".join(f"{q} {a:,}/{b:,}" for q, (a, b) in r["differing_totals"].items()) or "none") + "."]
     return lines + [""]

@@ -8,8 +8,12 @@ The contract suite (``test_backend_contract.py``) runs on it too.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 import time
+import urllib.parse
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -21,7 +25,8 @@ from indexer.backends.opensearch import search as osearch
 from indexer.backends.opensearch.write import WriteLock, current_generation
 from indexer.cli import main
 from indexer.errors import IndexStateError
-from tests.conftest import A000, A003, SEED_000, SEEDS, free_port, opensearch_backend
+from tests.conftest import A000, A003, ROOT, SEED_000, SEEDS, free_port, opensearch_backend
+from tests.test_backend_contract import all_hits
 
 pytestmark = pytest.mark.opensearch
 
@@ -51,17 +56,6 @@ def analyze(backend, analyzer: str, text: str) -> list[tuple[str, int, int]]:
     return [(t["token"], units[t["start_offset"]], units[t["end_offset"]]) for t in tokens]
 
 
-def all_hits(backend, q, **kw):
-    out, page = {}, 1
-    while True:
-        r = backend.search(q, limit=100, page=page, **kw)
-        assert r.error is None, r.error
-        out.update({(h.article, h.passage): h for h in r.hits})
-        if page * 100 >= r.total:
-            return out, r
-        page += 1
-
-
 # ---------------------------------------------------------------- analysis
 
 
@@ -89,18 +83,16 @@ SAME = ["俄罗斯", '"苏联解体"', "Putin", "title:拜登", "俄羅斯 -普�
 
 @pytest.mark.parametrize("q", SAME)
 def test_same_hits_totals_facets_and_marks_as_local(seeded, searcher, q):
-    local, lr = all_hits(searcher, q, facets=True)
-    remote, rr = all_hits(seeded, q, facets=True)
-    assert set(remote) == set(local) and rr.total == lr.total
-    assert rr.facets == lr.facets
-    assert rr.expanded == lr.expanded
+    local, remote = all_hits(searcher, q), all_hits(seeded, q)
+    assert set(remote) == set(local)
     assert {k: h.spans for k, h in remote.items()} == {k: h.spans for k, h in local.items()}
+    lr, rr = searcher.search(q, facets=True), seeded.search(q, facets=True)
+    assert (rr.total, rr.facets, rr.expanded) == (lr.total, lr.facets, lr.expanded)
 
 
 def test_han_words_inside_a_query_word_are_marked_wherever_they_occur(seeded, searcher):
     """The local index marks 美俄 only where jieba cut it out of the passage; OpenSearch marks every 美俄."""
-    local, _ = all_hits(searcher, "美俄關係的未來")
-    remote, _ = all_hits(seeded, "美俄關係的未來")
+    local, remote = all_hits(searcher, "美俄關係的未來"), all_hits(seeded, "美俄關係的未來")
     assert set(remote) == set(local)
     for key, hit in local.items():
         marked = {i for s, e in remote[key].spans for i in range(s, e)}
@@ -276,3 +268,25 @@ def test_the_web_site_runs_on_opensearch(seeded, searcher):
     assert client.get("/articles/nope").status_code == 404
     assert client.get("/api/concordance?q=苏联解体").get_json()["total"] == 12
     assert "普京" in client.get("/glossary?q=Putin").get_data(as_text=True)
+
+
+def test_serve_takes_a_backend(seeded, tmp_path):
+    port = free_port()
+    with open(tmp_path / "serve.log", "wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "indexer", "serve", "--backend", seeded.location,
+                                 "--port", str(port), "--threads", "2"], cwd=ROOT, stdout=log, stderr=log)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, (tmp_path / "serve.log").read_text()
+            try:
+                url = f"http://127.0.0.1:{port}/api/search?q={urllib.parse.quote('苏联解体')}"
+                with urllib.request.urlopen(url, timeout=5) as r:
+                    assert json.loads(r.read())["total"] == 11
+                break
+            except OSError:
+                assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
+                time.sleep(0.2)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

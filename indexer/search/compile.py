@@ -60,6 +60,21 @@ def phrase_query(snap: Snapshot, text: str) -> DocSet:
     return DocSet(docs, idf * tf * 2.2 / (tf + 1.2) * boosts, label=text)
 
 
+def other_names(glossary, text: str) -> list[str]:
+    """Return what a search for the word ``text`` also looks for: the glossary's other names for it.
+
+    Names that fold to the same characters as ``text`` (its other script) or to nothing are left out.
+    """
+    if glossary is None:
+        return []
+    try:
+        alts = glossary.expand(text)
+    except JiansuoError:
+        return []
+    own = compact(text)[0]
+    return [a for a in alts if compact(a)[0] and compact(a)[0] != own]
+
+
 class Compiler:
     """Compile query trees against one snapshot, with the glossary for expansions."""
 
@@ -74,16 +89,8 @@ class Compiler:
         expanded: list[str] = []
 
         def expansions(text: str) -> list[str]:
-            if not expand or self.glossary is None:
-                return []
-            try:
-                alts = self.glossary.expand(text)
-            except JiansuoError:
-                return []
-            alts = [a for a in alts if compact(a)[0] and compact(a)[0] != compact(text)[0]]
-            for a in alts:
-                if a not in expanded:
-                    expanded.append(a)
+            alts = other_names(self.glossary, text) if expand else []
+            expanded.extend(a for a in alts if a not in expanded)
             phrases.extend(alts)
             return alts
 

@@ -16,7 +16,7 @@ original text exactly where the local highlighter would.
 >>> from indexer.search.query import parse_query
 >>> c = DslCompiler().compile(parse_query('"史與發" -title:拜登'))
 >>> c.query["bool"]["must"][0]
-{'match_phrase': {'text': {'query': '史與發'}}}
+{'match_phrase': {'text.pairs': {'query': '史與發'}}}
 >>> c.phrases
 ['史與發']
 """
@@ -27,8 +27,8 @@ import re
 from dataclasses import dataclass, field
 
 from indexer.analysis import compact, word_analyzer
-from indexer.errors import JiansuoError, QueryError
-from indexer.search.compile import check_filters
+from indexer.errors import QueryError
+from indexer.search.compile import check_filters, other_names
 from indexer.search.query import (And, Field, Not, Or, Phrase, Word, check_terms, positive_leaves, prefix_of,
                                   year_bounds)
 
@@ -60,6 +60,15 @@ def phrase(fieldname: str, text: str, boost: float | None = None) -> dict:
     if boost is not None:
         q["boost"] = boost
     return {"match_phrase": {fieldname: q}}
+
+
+def exact(text: str, boost: float | None = None) -> dict:
+    """Match the passages holding ``text`` exactly: from two characters on, as a chain of character pairs.
+
+    >>> exact("美俄關係"), exact("美")
+    ({'match_phrase': {'text.pairs': {'query': '美俄關係'}}}, {'match_phrase': {'text': {'query': '美'}}})
+    """
+    return phrase("text.pairs" if len(compact(text)[0]) > 1 else "text", text, boost)
 
 
 def all_of(parts: list[dict]) -> dict:
@@ -101,13 +110,7 @@ class DslCompiler:
         surfaces: set[str] = set()
 
         def expansions(text: str) -> list[str]:
-            if not expand or self.glossary is None:
-                return []
-            try:
-                alts = self.glossary.expand(text)
-            except JiansuoError:
-                return []
-            alts = [a for a in alts if compact(a)[0] and compact(a)[0] != compact(text)[0]]
+            alts = other_names(self.glossary, text) if expand else []
             expanded.extend(a for a in alts if a not in expanded)
             phrases.extend(alts)
             return alts
@@ -122,11 +125,11 @@ class DslCompiler:
             if isinstance(node, Phrase):
                 if positive:
                     phrases.append(node.text)
-                return phrase("text", node.text)  # exact: never expanded
+                return exact(node.text)  # never expanded
             if isinstance(node, Word):
                 q = self._word(node.text, *((words, phrases, surfaces) if positive else (set(), [], set())))
                 alts = expansions(node.text) if positive else []
-                return any_of([q] + [phrase("text", a, EXPANSION_BOOST) for a in alts])
+                return any_of([q] + [exact(a, EXPANSION_BOOST) for a in alts])
             if isinstance(node, Field):
                 return self._field(node, phrases if positive else [])
             raise QueryError(f"Cannot search for {node!r}")
@@ -148,13 +151,13 @@ class DslCompiler:
         tokens = list(dict.fromkeys(key for key, _ in analyzed))
         if not tokens:
             phrases.append(text)
-            return phrase("text", text)
+            return exact(text)
         words.update(tokens)
         surfaces.update(o for key, o in analyzed if o.isascii() and o.isalpha() and key != o.lower())
         q = all_of([{"term": {"words": t}} for t in tokens])
         if _HAN.search(text):  # the characters as typed, whatever the segmenter did
             phrases.append(text)
-            q = any_of([q, phrase("text", text)])
+            q = any_of([q, exact(text)])
         return q
 
     def _field(self, node: Field, phrases: list[str]) -> dict:
@@ -166,7 +169,7 @@ class DslCompiler:
             return {"constant_score": {"filter": phrase(ARTICLE_FIELDS[node.name], node.text)}}
         phrases.append(node.text)
         if node.name == "abstract":
-            return {"bool": {"must": [phrase("text", node.text)], "filter": [{"term": {"kind": "abstract"}}]}}
+            return {"bool": {"must": [exact(node.text)], "filter": [{"term": {"kind": "abstract"}}]}}
         return phrase(PASSAGE_FIELDS[node.name], node.text)
 
 

@@ -12,6 +12,9 @@ Passage text is indexed three ways:
   length with ``match_phrase`` (slop 0), across scripts and white space, as the
   local phrase index matches (``1991 年`` = ``1991年``); term vectors with
   offsets feed the fast-vector highlighter;
+* ``text.pairs`` -- the same characters two by two (``美俄`` ``俄关`` ``关系``):
+  a phrase of two or more characters is the chain of its pairs at consecutive
+  positions, the same match over far shorter posting lists;
 * ``text.en`` -- Latin, Cyrillic … words, folded and Porter-stemmed: what a
   highlight marks for an English word;
 * ``words`` -- the local index's own words (jieba, subwords, English stems),
@@ -74,10 +77,14 @@ def analysis() -> dict:
                               "split_on_numerics": False, "stem_english_possessive": False,
                               "type_table": ["' => ALPHA"]},
             "jiansuo_stop": {"type": "stop", "stopwords": sorted(ENGLISH_STOP_WORDS)},
+            "jiansuo_pairs": {"type": "shingle", "min_shingle_size": 2, "max_shingle_size": 2,
+                              "output_unigrams": False, "token_separator": ""},
             "jiansuo_unstemmed": {"type": "keyword_marker", "keywords_pattern": _UNSTEMMED},
         },
         "analyzer": {
             "jiansuo_chars": {"type": "custom", "tokenizer": "jiansuo_char", "char_filter": ["jiansuo_fold"]},
+            "jiansuo_pairs": {"type": "custom", "tokenizer": "jiansuo_char", "char_filter": ["jiansuo_fold"],
+                              "filter": ["jiansuo_pairs"]},
             "jiansuo_english": {"type": "custom", "tokenizer": "jiansuo_latin", "char_filter": ["jiansuo_fold"],
                                 "filter": ["jiansuo_parts", "jiansuo_stop", "jiansuo_unstemmed", "porter_stem"]},
             "jiansuo_words": {"type": "custom", "tokenizer": "jiansuo_words"},
@@ -85,14 +92,6 @@ def analysis() -> dict:
     }
 
 
-def fingerprint() -> str:
-    """Return what must match between an index and this code: the schema and the fold table.
-
-    A new OpenCC with other conversions changes it, and an index built with the
-    old table is rebuilt, since queries are folded with the new one.
-    """
-    h = hashlib.sha256(json.dumps([SCHEMA, fold_rules()]).encode())
-    return f"{SCHEMA}-{h.hexdigest()[:16]}"
 
 
 _CHARS = {"type": "text", "analyzer": "jiansuo_chars"}
@@ -113,7 +112,8 @@ def passages_mapping() -> dict:
             "notes": {"type": "integer", "index": False}, "boost": {"type": "float", "index": False},
             "title": _STORED,
             "text": {**_CHARS, **vectors,
-                     "fields": {"en": {"type": "text", "analyzer": "jiansuo_english", **vectors}}},
+                     "fields": {"pairs": {"type": "text", "analyzer": "jiansuo_pairs"},
+                                "en": {"type": "text", "analyzer": "jiansuo_english", **vectors}}},
             "words": {"type": "text", "analyzer": "jiansuo_words"},
             "section_title": _CHARS, "source": _CHARS,
             "article_title": _CHARS, "article_authors": _CHARS, "article_keywords": _CHARS,
@@ -152,3 +152,14 @@ def index_body(mapping: dict, shards: int, replicas: int, generation: str = "") 
         settings["analysis"] = analysis()
     meta = {"jiansuo": {"fingerprint": fingerprint(), "generation": generation}}
     return {"settings": settings, "mappings": {**mapping, "_meta": meta}}
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """Return what must match between an index and this code: schema, analysis (the fold table) and mappings.
+
+    A new OpenCC with other conversions changes it, and an index built with the
+    old table is rebuilt, since queries are folded with the new one.
+    """
+    shape = [SCHEMA, analysis(), passages_mapping(), articles_mapping(), glossary_mapping()]
+    return f"{SCHEMA}-{hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:16]}"

@@ -11,7 +11,7 @@ into spans of the text, which the library's formatters render.
 from __future__ import annotations
 
 from indexer.backends.opensearch.client import scan
-from indexer.backends.opensearch.dsl import Compiled, phrase
+from indexer.backends.opensearch.dsl import Compiled, exact
 from indexer.backends.opensearch.mapping import MAX_RESULT_WINDOW
 from indexer.errors import QueryError
 from indexer.model import Hit
@@ -98,6 +98,6 @@ def facets_of(response: dict) -> dict[str, dict[str, int]]:
 
 def matching_passages(client, index: str, text: str) -> list[tuple[str, str, str]]:
     """Return ``(article, passage, text)`` of every passage holding ``text``, in reading order."""
-    hits = scan(client, index, phrase("text", text), [{"article": "asc"}, {"position": "asc"}],
+    hits = scan(client, index, exact(text), [{"article": "asc"}, {"position": "asc"}],
                 ["article", "passage", "text"], PAGE)
     return [(h["_source"]["article"], h["_source"]["passage"], h["_source"]["text"]) for h in hits]
