@@ -82,17 +82,21 @@ def _backend(index_dir: Path | None):
     return open_backend(index_dir)
 
 
-def run_index(backend, paths: list[Path], wait: float = 0.0, quiet: bool = False):
+def run_index(backend, paths: list[Path], wait: float = 0.0, quiet: bool = False, repair: bool = False):
     """Index ``paths`` with a progress bar on a terminal; print a per-file error report."""
     from indexer.ingest import discover
+
+    def notify(line: str) -> None:
+        click.echo(line, err=True)
 
     if sys.stderr.isatty() and not quiet:
         files = discover(paths).files
         with click.progressbar(length=len(files), label="Indexing", file=sys.stderr,
                                show_pos=True, item_show_func=lambda p: p and p.name) as bar:
-            report = backend.index(paths, progress=lambda p: bar.update(1, p), wait=wait)
+            report = backend.index(paths, progress=lambda p: bar.update(1, p), wait=wait, repair=repair,
+                                   notify=notify)
     else:
-        report = backend.index(paths, wait=wait)
+        report = backend.index(paths, wait=wait, repair=repair, notify=notify)
     for err in report.errors:
         click.echo(f"error: {err.message}", err=True)
     for skipped in report.skipped:
@@ -116,18 +120,20 @@ def run_index(backend, paths: list[Path], wait: float = 0.0, quiet: bool = False
 @click.option("--wait", type=float, default=0.0, show_default=True,
               help="Seconds to wait for another indexer to finish.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--repair", is_flag=True, help="Verify every file's checksum first and rebuild what is damaged.")
 @reports_errors
-def index(paths: tuple[Path, ...], index_dir: Path | None, wait: float, as_json: bool) -> None:
+def index(paths: tuple[Path, ...], index_dir: Path | None, wait: float, as_json: bool, repair: bool) -> None:
     """Index article files or folders (default: seeds/), incrementally.
 
     Unchanged files are skipped, changed files replaced, deleted files removed.
     A bad file is reported and skipped; the exit status is 1 if any file failed.
+    A damaged index is rebuilt from its intact parts or its source files.
     """
     from indexer import settings
 
     targets = list(paths) or [settings.seeds_dir()]
     with _backend(index_dir) as backend:
-        report = run_index(backend, targets, wait=wait, quiet=as_json)
+        report = run_index(backend, targets, wait=wait, quiet=as_json, repair=repair)
     if as_json:
         _echo_json(report.to_dict())
     if not report.ok:
@@ -181,25 +187,39 @@ def search(query: str, index_dir: Path | None, limit: int, page: int, as_json: b
 def serve(index_dir: Path | None, host: str, port: int, threads: int, debug: bool) -> None:
     """Serve the search web site; index seeds/ first if there is no index yet."""
     from indexer import settings
-    from web import create_app, warm_up
+    from web import create_app, serve_hosts, warm_up
+    from web.server import bound_port, make_server
 
     backend = _backend(index_dir)
-    if not backend.exists():
+    app = create_app({"BACKEND": backend, "SERVE_HOSTS": serve_hosts(host, port)})
+    server = None if debug else make_server(app, host, port, threads or settings.get_int("threads"))
+    if not backend.exists():  # after binding: a port in use fails at once
         click.echo(f"No index in {backend.location} yet: indexing {settings.seeds_dir()} first.", err=True)
         run_index(backend, [settings.seeds_dir()])
-    app = create_app({"BACKEND": backend})
-    click.echo(f"Serving {backend.location} on http://{host}:{port}/", err=True)
-    if debug:
+    if server is None:
+        click.echo(f"Serving {backend.location} on http://{host}:{port}/ (debug)", err=True)
         app.run(host=host, port=port, debug=True)
         return
-    import logging
-
-    import waitress
-
-    # A burst of requests beyond --threads just waits in the queue; that is not worth a warning.
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    if port == 0:
+        app.config["SERVE_HOSTS"] = serve_hosts(host, bound_port(server))
     warm_up(app)
-    waitress.serve(app, host=host, port=port, threads=threads or settings.get_int("threads"), ident="jiansuo")
+    click.echo(f"Serving {backend.location} on http://{host}:{bound_port(server)}/", err=True)
+    server.run()
+
+
+@main.command()
+@index_option
+@reports_errors
+def check(index_dir: Path | None) -> None:
+    """Verify every file of the index against its checksum; one line per problem."""
+    with _backend(index_dir) as backend:
+        problems = backend.check()
+    for line in problems:
+        click.echo(f"error: {line}", err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s); `jiansuo index --repair` rebuilds what is damaged", err=True)
+        sys.exit(1)
+    click.echo(f"{backend.location}: every file matches its checksum", err=True)
 
 
 @main.command()

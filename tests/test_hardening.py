@@ -475,7 +475,7 @@ def test_a_crash_between_commit_and_glossary_is_repaired_by_the_next_run(seeds_c
     class Killed(BaseException):
         pass
 
-    def die(store):
+    def die(store, notify=None):
         raise Killed("killed after the commit")
 
     monkeypatch.setattr(build, "rebuild_glossary", die)

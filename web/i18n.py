@@ -11,6 +11,8 @@ else Traditional Chinese. Templates call ``t(name)``.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import g, request, url_for
 
 LANGS = ("zh", "en")
@@ -208,10 +210,14 @@ def init_app(app) -> None:
                 "switch_url": switch_url(other)}
 
 
+# The arguments a page keeps when its language is switched; anything else a URL carries is dropped.
+PAGE_ARGS = ("q", "page", "n", "expand", "mode", "sort", "article", "author", "kind", "year", "section",
+             "width", "found", "source", "format")
+
+
 def switch_url(lang: str) -> str:
-    """Return this page's URL in language ``lang``."""
-    args = {k: v for k, v in request.args.items() if not k.startswith("_")}
-    args["lang"] = lang
-    if request.endpoint and request.url_rule is not None:
-        return url_for(request.endpoint, **{**args, **(request.view_args or {})})
-    return url_for("views.index", lang=lang)
+    """Return this page's URL in language ``lang``, with only the page's own arguments."""
+    if request.url_rule is None:  # a 404: there is no page to switch
+        return url_for("views.index", lang=lang)
+    args = [(k, v) for k in PAGE_ARGS for v in request.args.getlist(k)[:1]]
+    return f"{request.path}?{urlencode([*args, ('lang', lang)])}"

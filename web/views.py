@@ -187,11 +187,26 @@ def glossary_json():
                              "Content-Disposition": 'attachment; filename="glossary.json"'})
 
 
+def base_url() -> str:
+    """Return the site's address: the ``base_url`` setting, else this request's host if the server answers to it.
+
+    A ``Host`` header is never reflected unchecked (it would let a forged request
+    plant another site's address in the description).
+    """
+    configured = current_app.config.get("BASE_URL")
+    if configured:
+        return configured.rstrip("/") + "/"
+    hosts = current_app.config.get("SERVE_HOSTS")
+    if hosts is None or request.host in hosts:
+        return request.host_url
+    return f"{request.scheme}://{hosts[0]}/"
+
+
 @bp.route("/opensearch.xml")
 def opensearch():
     """Describe the search so browsers can add the site as a search engine."""
-    body = render_template("opensearch.xml", root=request.url_root,
-                           search_url=url_for("views.search", _external=True))
+    root = base_url()
+    body = render_template("opensearch.xml", root=root, search_url=root + url_for("views.search").lstrip("/"))
     return Response(body, mimetype="application/opensearchdescription+xml")
 
 
