@@ -113,6 +113,17 @@ def short(ln: Line, frame: dict[tuple[int, int], Frame]) -> bool:
     return frame[(ln.page, ln.col)].right - ln.x1 > 1.5 * ln.size
 
 
+_FIRST_WORD = re.compile(r"[!-~\u00c0-\u024f]+")
+
+
+def _wrapped(prev: Line, ln: Line, frame: dict) -> bool:
+    """Tell whether ``prev`` stopped short only because the next line's first word did not fit."""
+    m = _FIRST_WORD.match(ln.text)
+    width = len(m.group()) * 0.5 * ln.size if m else ln.size
+    right = frame[(prev.page, prev.col)].right
+    return ln.y > prev.y and prev.x1 + width > right - 0.5 * ln.size and prev.text[-1:] not in "。！？!?"
+
+
 def _same_style(a: Line, b: Line) -> bool:
     return abs(a.size - b.size) < 0.6 and a.bold == b.bold and a.font == b.font
 
@@ -121,7 +132,7 @@ def _breaks(prev: Line, ln: Line, frame: dict, step: float, size: float) -> bool
     """Tell whether ``ln`` starts a new block after ``prev``."""
     if not _same_style(prev, ln) or _LABEL.match(ln.text):
         return True
-    if short(prev, frame):
+    if short(prev, frame) and not _wrapped(prev, ln, frame):
         return not (ln.size >= 1.25 * size and ln.y - prev.y < 1.6 * ln.size and prev.page == ln.page)
     if indented(ln, frame) and not indented(prev, frame):
         return True

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from indexer.parse.notes import join_note
 from indexer.parse.pdf.lines import Line
 
-_START = re.compile(r"^\s*(?:\[(\d{1,3})\]|[（(](\d{1,3})[）)]|註\s*(\d{1,3})\s*[:：、.]?|(\d{1,3})(?!\d)[.．、)）:]?)\s*")
+_START = re.compile(r"^\s*(?:\[(\d{1,3})\]|[（(](\d{1,3})[）)]|註\s*(\d{1,3})\s*[:：、.]?"
+                    r"|(\d{1,3})(?:[.．、)）:：]|(?=\s|[^\x00-\x7f\d\-–—~～/.,，、年月日頁]|$)))\s*")
 NOTE_SIZE = 0.95  # note text is set at most this much of the body size
 
 
@@ -59,6 +60,8 @@ def note_start(ln: Line, expected: set[int]) -> tuple[int, str] | None:
     >>> ln = Line(0, 0, 0, 100, 700, 9, "f", False, "2 同上，頁5。")
     >>> note_start(ln, {2}), note_start(ln, {3})
     ((2, '同上，頁5。'), None)
+    >>> ln.text = "1-27。"  # the end of a note: pages, not note 1
+    >>> note_start(ln, {1})
     """
     if ln.lead_mark is not None:
         at = ln.marks[0][0]
@@ -86,7 +89,7 @@ def _area(seg: list[Line], rules: list[tuple[float, float, float]], size: float,
     k = len(seg)
     while k > 0 and seg[k - 1].size <= NOTE_SIZE * size:
         k -= 1
-    expected = cited | {last + 1, 1}
+    expected = cited | {last + 1}
     for j in range(k, len(seg)):
         if note_start(seg[j], expected):
             return k if (j == k or open_note) else j
@@ -117,7 +120,7 @@ def read_notes(pages: list[list[Line]], rules: list[list[tuple[float, float, flo
             start = _area(seg, rules[p], size, current is not None, cited, last)
             for ln in seg[start:]:
                 ln.role = "note"
-                found = note_start(ln, cited | {last + 1, 1})
+                found = note_start(ln, cited | {last + 1})
                 if found and not (found[0] == last and found[0] in notes.defs):
                     n, text = found
                     key = _key(notes, printed, p, n)

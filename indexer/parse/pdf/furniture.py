@@ -5,7 +5,8 @@ rows above the first wide gap near the top, or below the last one near the
 bottom, or in the outer 6 % of the page) and either is a page number alone
 (``12``, ``- 12 -``, ``第12頁``, ``xii``), or repeats on another page once
 digits are ignored (journal name and issue line, running title), or, after
-the first page, is set smaller than the body. On the first page a
+the first page, is a head set smaller than the body (a foot set small is
+more likely the last footnote). On the first page a
 small masthead line in the head band (volume, issue, pages) is dropped too.
 
 The printed page number is the number in a page's furniture that advances
@@ -109,7 +110,7 @@ def mark_furniture(pages: list[list[Line]], size: float, heights: list[float],
             k = key(ln.text)
             alone = PAGE_NUMBER.match(ln.text.strip())
             if alone or len(seen[k]) > 1 or _names_title(ln, k, title_key, size) or (
-                    i > 0 and ln.size < 0.9 * size) or (
+                    i > 0 and ln.size < 0.9 * size and ln.y < 0.5 * heights[i]) or (
                     i == 0 and ln.size < 0.95 * size and ln.y < 0.5 * heights[0] and _MASTHEAD.search(ln.text)):
                 ln.role = "furniture"
                 if alone:
