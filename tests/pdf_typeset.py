@@ -362,7 +362,3 @@ class Typesetter:
                 c.drawText(t)
                 x += self.width_of(str(n), st.font, st.size * 0.6) + cs
 
-
-def reportlab_pdf(article: Article, layout) -> bytes:
-    """Typeset an article with reportlab (see the module docstring)."""
-    return Typesetter(layout, article).render()

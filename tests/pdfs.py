@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 from dataclasses import dataclass, replace
 
 from indexer.model import Article, Footnote, NoteRef
@@ -67,6 +68,41 @@ def blocks_of(article: Article):
         for p in article.paragraphs:
             if p.section == s.id:
                 yield "para", p
+
+
+# --- measuring --------------------------------------------------------------------------------
+
+_WIDE = r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff—…“”‘’（）「」《》〈〉、，。；：！？]"
+
+
+def squash(text: str) -> str:
+    """Drop white space next to CJK text: a PDF cannot show a space that fell on a line break there.
+
+    >>> squash("在 1991 年 12 月，Putin 說")
+    '在1991年12月，Putin說'
+    """
+    return re.sub(rf"(?<={_WIDE})\s+|\s+(?={_WIDE})", "", text)
+
+
+def recovery(want: Article, got: Article) -> dict[str, tuple[int, int]]:
+    """Count what a parsed PDF recovered of the article it was typeset from: (found, total) per kind.
+
+    Paragraphs and notes match on their :func:`squash`-ed text, note links on
+    (paragraph, note, offset in the squashed text), headings on text and level.
+    """
+    def links(a: Article) -> set:
+        return {(squash(p.text), r.n, len(squash(p.text[: r.at]))) for p in a.paragraphs for r in p.notes}
+
+    got_paras = {squash(p.text) for p in got.paragraphs}
+    got_notes = {f.n: squash(f.text) for f in got.footnotes}
+    got_heads = {(squash(s.title), s.level) for s in got.sections}
+    want_links = links(want)
+    return {
+        "paragraphs": (sum(squash(p.text) in got_paras for p in want.paragraphs), len(want.paragraphs)),
+        "notes": (sum(got_notes.get(f.n) == squash(f.text) for f in want.footnotes), len(want.footnotes)),
+        "links": (len(want_links & links(got)), len(want_links)),
+        "headings": (sum((squash(s.title), s.level) in got_heads for s in want.sections), len(want.sections)),
+    }
 
 
 # --- Typst -------------------------------------------------------------------------------------
@@ -212,5 +248,12 @@ def with_pages(pdf: bytes, insert: bytes, at: int) -> bytes:
     return buf.getvalue()
 
 
-__all__ = ["Layout", "expected", "typst_pdf", "typst_source", "scanned_pdf", "encrypted_pdf", "with_pages",
-           "replace"]
+def reportlab_pdf(article: Article, layout: Layout = Layout()) -> bytes:
+    """Typeset an article with the reportlab typesetter of :mod:`tests.pdf_typeset`."""
+    from tests.pdf_typeset import Typesetter
+
+    return Typesetter(layout, article).render()
+
+
+__all__ = ["Layout", "expected", "recovery", "reportlab_pdf", "squash", "typst_pdf", "typst_source",
+           "scanned_pdf", "encrypted_pdf", "with_pages", "replace"]

@@ -95,7 +95,7 @@ def _open_error(name: str, err: pdfium.PdfiumError) -> str:
         return f"{name}: encrypted PDF (needs a password); save an unprotected copy and index that"
     if code == pr.FPDF_ERR_SECURITY:
         return f"{name}: encrypted PDF with an unsupported security handler; save an unprotected copy"
-    return f"{name}: damaged PDF, cannot be opened ({err}); re-export or re-download it"
+    return f"{name}: damaged PDF, it cannot be read; re-export or re-download it"
 
 
 def _ranges(numbers: list[int]) -> str:

@@ -132,8 +132,10 @@ def _breaks(prev: Line, ln: Line, frame: dict, step: float, size: float) -> bool
     """Tell whether ``ln`` starts a new block after ``prev``."""
     if not _same_style(prev, ln) or _LABEL.match(ln.text):
         return True
+    if ln.size >= 1.25 * size and 0 < ln.y - prev.y < 2.1 * ln.size and prev.page == ln.page:
+        return False  # a title set large continues on its next line, centred or not
     if short(prev, frame) and not _wrapped(prev, ln, frame):
-        return not (ln.size >= 1.25 * size and ln.y - prev.y < 1.6 * ln.size and prev.page == ln.page)
+        return True
     if indented(ln, frame) and not indented(prev, frame):
         return True
     if (prev.page, prev.col) != (ln.page, ln.col):
