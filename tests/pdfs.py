@@ -28,8 +28,8 @@ FONT_DIRS = ["/usr/share/fonts/truetype/arphic", "/usr/share/fonts/truetype/wqy"
 @dataclass(frozen=True)
 class Layout:
     columns: int = 1
-    journal: str = "問題與研究"
-    issue: str = "第46卷 第3期"
+    journal: str = "國際關係學報"
+    issue: str = "第58卷 第2期"
     running_title: str | None = None  # default: the Chinese title
     first_page: int = 45
     number_at: str = "foot"  # "foot" or "head"
@@ -147,13 +147,13 @@ def typst_source(article: Article, layout: Layout = Layout()) -> str:
     notes = {f.n: f.text for f in a.footnotes}
     body_font = "AR PL UMing CN" if layout.simplified else "AR PL UMing TW"
     running = layout.running_title or a.title.zh or ""
-    number = "counter(page).display()"
+    number = f"str({layout.first_page - 1} + here().page())"
     head_num = f"#h(1em) #{number}" if layout.number_at == "head" else ""
     foot = f"context align(center, text(size: 9pt)[#{number}])" if layout.number_at == "foot" else "none"
     src = [
         f"""#set page(paper: "a4", margin: (x: 2.3cm, top: 2.7cm, bottom: 2.5cm), columns: {layout.columns},
   header: context {{
-    let p = counter(page).get().first()
+    let p = {layout.first_page - 1} + here().page()
     if p > {layout.first_page} {{
       set text(size: 8pt)
       if calc.even(p) [{_s(layout.journal)} #h(0.5em) {_s(layout.issue)} #h(1fr) {head_num}]
@@ -161,7 +161,6 @@ def typst_source(article: Article, layout: Layout = Layout()) -> str:
     }} else if {str(layout.number_at == "head").lower()} [#h(1fr) #text(size: 8pt)[#{number}]]
   }},
   footer: {foot})
-#counter(page).update({layout.first_page})
 #set text(font: ("{body_font}", "WenQuanYi Micro Hei"), size: {layout.body_size}pt, lang: "zh", hyphenate: false)
 #set par(first-line-indent: 2em, justify: true, leading: 0.75em, spacing: 0.75em)
 #set footnote.entry(indent: 0em)

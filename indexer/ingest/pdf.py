@@ -83,9 +83,10 @@ def read_document(data: bytes, name: str, article_id: str) -> Document:
                             f"e.g. {OCR_HINT} {name} ocr.pdf")
         raise ReadError(f"{name}: has no text on any page; check that it is the article")
     if blank:
-        warnings.append(f"{name}: page{'s' if len(blank) > 1 else ''} {_ranges(blank)} "
-                        f"{'have' if len(blank) > 1 else 'has'} no text layer (scanned); their text is "
-                        f"missing; run OCR first, e.g. {OCR_HINT} {name} ocr.pdf")
+        many = len(blank) > 1
+        warnings.append(f"{name}: page{'s' if many else ''} {_ranges(blank)} {'have' if many else 'has'} "
+                        f"no text layer (scanned); {'their' if many else 'its'} text is missing; "
+                        f"run OCR first, e.g. {OCR_HINT} {name} ocr.pdf")
     return Document(article_id, "pdf", pages=pages, path=name, warnings=warnings)
 
 

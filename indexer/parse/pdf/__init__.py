@@ -134,7 +134,7 @@ def _heading_level(b: Block, size: float, body_style: tuple) -> int | None:
 def _body(article: Article, blocks: list[Block], size: float, labels: list[str | None]) -> None:
     """Turn body blocks into sections and paragraphs; pick out dates, editor and English title page."""
     body_style = _body_style(blocks, size)
-    start, stop = _english_back_matter(article, blocks)
+    start, stop = _english_back_matter(article, blocks, size)
     styles: dict[tuple, int] = {}
     pending: list[tuple[Section, tuple]] = []
     for b in blocks[:start] + blocks[stop:]:
@@ -181,11 +181,20 @@ def _level_unnumbered(pending: list[tuple[Section, tuple]], styles: dict[tuple, 
             sec.level = min(same) if same else sizes.index(style[0]) + 1
 
 
-def _english_back_matter(article: Article, blocks: list[Block]) -> tuple[int, int]:
-    """Read an English title page placed after the body; return the range of blocks it takes."""
+def _english_back_matter(article: Article, blocks: list[Block], size: float) -> tuple[int, int]:
+    """Read an English title page placed after the body; return the range of blocks it takes.
+
+    It starts at an "Abstract" head, or is a run of English blocks at the very
+    end whose first one is set larger than the body (a title without abstract).
+    """
     at = next((k for k, b in enumerate(blocks) if k and _is_abstract_head(b.text)), None)
     if at is None:
-        return len(blocks), len(blocks)
+        k = len(blocks)
+        while k > 1 and len(blocks) - k < 4 and not has_cjk(blocks[k - 1].text) and len(blocks[k - 1].text) < 300:
+            k -= 1
+        if k == len(blocks) or blocks[k].size < 1.08 * size:
+            return len(blocks), len(blocks)
+        at = k
     start = at
     while start > 0 and not has_cjk(blocks[start - 1].text) and len(blocks[start - 1].text) < 300 \
             and blocks[start - 1].text[-1:] not in "。.":
