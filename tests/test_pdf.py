@@ -227,3 +227,33 @@ def test_index_folder_of_pdfs_and_search_by_page(tmp_path):
         note = b.search('"NSC-1v2.pdf"').hits[0]
         assert (note.article, note.passage, note.page_label) == ("a003", "n3", "46")
         assert b.source_file("a000") == folder / "a000.pdf"
+
+
+def test_reader_shows_page_numbers_and_serves_the_pdf(tmp_path, client):
+    from web import create_app
+
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    (folder / "a003.pdf").write_bytes(typeset(SEED_003, "typst-1col"))
+    ix = tmp_path / "ix"
+    assert CliRunner().invoke(main, ["index", str(folder), "--index", str(ix)]).exit_code == 0
+    app = create_app({"INDEX_DIR": str(ix), "TESTING": True})
+    try:
+        web = app.test_client()
+        html = web.get("/articles/a003?lang=en").get_data(as_text=True)
+        assert html.count('class="page-number"') == 3
+        assert ('<a class="page-number" data-page="2" href="/articles/a003/pdf#page=2" '
+                'title="Open the PDF at page 46">p. 46</a>') in html
+        with web.get("/articles/a003/pdf") as pdf:
+            assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+            assert pdf.data == (folder / "a003.pdf").read_bytes()
+        assert web.get("/articles/nope/pdf").status_code == 404
+        hits = web.get("/api/search?q=%22NSC-1v2.pdf%22").get_json()["hits"]
+        assert [(h["passage"], h["page_label"], h["page"]) for h in hits] == [("n3", "46", 2)]
+        page = web.get("/search?q=%22NSC-1v2.pdf%22&lang=en").get_data(as_text=True)
+        assert '<span class="page" data-page-label="46">p. 46</span>' in page
+    finally:
+        app.extensions["jiansuo"].close()
+    # a text article has no PDF to serve
+    assert client.get("/articles/003_4c4ea4f00cf2b8a1/pdf").status_code == 404
+    assert 'class="page-number"' not in client.get("/articles/003_4c4ea4f00cf2b8a1").get_data(as_text=True)

@@ -72,26 +72,20 @@ def gutter(rows: list[list[Span]], width: float, size: float) -> tuple[float, fl
     """
     lo, hi = int(width * 0.3), int(width * 0.7)
     delta = [0] * (hi - lo + 2)
-    gapped = 0
+    rows = _bands(rows, size)
     for row in rows:
-        xs = [(s.x0, s.x1) for s in row if s.size >= 0.6 * size]
-        if not xs:
-            continue
-        edges = [(-1.0, xs[0][0])] + [(a[1], b[0]) for a, b in zip(xs, xs[1:])] + [(xs[-1][1], width + 1)]
-        found = False
-        for a, b in edges:
+        xs = sorted((s.x0, s.x1) for s in row if s.size >= 0.6 * size)
+        for (_, a), (b, _) in zip(xs, xs[1:]):
             a, b = max(a, lo), min(b, hi)
             if b - a >= 0.8 * size:
                 delta[int(a) + 1 - lo] += 1
                 delta[int(b) - lo] -= 1
-                found = True
-        gapped += found
     counts, run = [], 0
     for d in delta[:-1]:
         run += d
         counts.append(run)
     best = max(counts, default=0)
-    if best < max(5, 0.3 * len(rows)):
+    if best < 5:
         return None
     need = 0.8 * best
     spans = []
@@ -111,25 +105,40 @@ def gutter(rows: list[list[Span]], width: float, size: float) -> tuple[float, fl
     return float(a), float(b)
 
 
-def _columned(rows: list[list[Span]], a: float, b: float, size: float) -> bool:
-    """Tell whether the rows from the first to the last one with a gap at [a, b] are mostly split there.
+def _bands(rows: list[list[Span]], size: float) -> list[list[Span]]:
+    """Join rows less than half a line apart: columns whose baselines do not quite line up."""
+    out: list[list[Span]] = []
+    for row in rows:
+        if out and row[0].y - out[-1][0].y < 0.6 * size:
+            out[-1] = out[-1] + row
+        else:
+            out.append(list(row))
+    return out
 
-    Scattered word spaces in one-column text fail; a full-width title page
-    above two columns does not count against them.
+
+def _columned(rows: list[list[Span]], a: float, b: float, size: float) -> bool:
+    """Tell whether at least five rows in a row (top to bottom) are split at [a, b] and none crosses it.
+
+    Word spaces that happen to line up in one-column text are scattered, not
+    consecutive; a full-width title page above the columns does not count.
     """
     marks = []
-    for row in rows:
+    for row in _bands(rows, size):
         body = [s for s in row if s.size >= 0.6 * size]
         if not body:
             continue
         inked = any(s.x0 < b and s.x1 > a for s in body)
-        both = any(s.x1 <= a + 1 for s in body) or any(s.x0 >= b - 1 for s in body)
-        marks.append(not inked if both else None)
-    gapped = [k for k, m in enumerate(marks) if m]
-    if len(gapped) < 5:
-        return False
-    inside = marks[gapped[0]: gapped[-1] + 1]
-    return len(gapped) >= 1.5 * sum(1 for m in inside if m is False)
+        # text reaching the gutter from the left, or starting at it on the right
+        near = any(a - 3 * size <= s.x1 <= a + 1 for s in body) or any(b - 1 <= s.x0 <= b + 3 * size for s in body)
+        marks.append(False if inked else True if near else None)
+    best = run = 0
+    for m in marks:
+        if m is False:
+            run = 0
+        elif m:
+            run += 1
+            best = max(best, run)
+    return best >= 5
 
 
 def page_lines(page: Page, size: float, index: int) -> list[Line]:
