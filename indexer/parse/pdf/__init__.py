@@ -27,7 +27,7 @@ from indexer.parse.notes import build_footnotes
 from indexer.parse.pdf.blocks import Block, build_blocks
 from indexer.parse.pdf.footnotes import read_notes
 from indexer.parse.pdf.furniture import mark_furniture
-from indexer.parse.pdf.lines import SUP_SIZE, Line, body_size, page_lines
+from indexer.parse.pdf.lines import SUP_SIZE, Line, body_size, document_lines
 
 _HEADING_MAX = 60  # characters
 
@@ -35,7 +35,7 @@ _HEADING_MAX = 60  # characters
 def parse_pdf(doc: Document) -> Article:
     """Build the Article of a PDF read by :mod:`indexer.ingest.pdf`."""
     size = body_size(doc.pages)
-    pages = [page_lines(p, size, i) for i, p in enumerate(doc.pages)]
+    pages = document_lines(doc.pages, size)
     labels = mark_furniture(pages, size, [p.height for p in doc.pages], _title_guess(pages, size))
     for lines in pages:
         _attach_stray_marks(lines, size)

@@ -7,7 +7,8 @@ column or page, an unindented line in the body style continues the block
 before it when that block's last line ran to the right edge.
 
 Lines are joined without a space between CJK characters and with one between
-Latin words; a hyphen at a line end before a lower-case letter is undone.
+Latin words; in English text a hyphen at a line end before a lower-case
+letter is undone (in Chinese text it is the author's: post-post).
 Note markers keep their offsets into the joined text.
 """
 
@@ -17,7 +18,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from indexer.parse.inline import smart_join
+from indexer.parse.inline import is_wide, smart_join
 from indexer.parse.pdf.lines import Line
 
 _HYPHEN = re.compile(r"[A-Za-z]-$")
@@ -143,13 +144,19 @@ def _breaks(prev: Line, ln: Line, frame: dict, step: float, size: float) -> bool
     return ln.y - prev.y > 1.35 * max(step, prev.size)
 
 
+def _mostly_cjk(text: str) -> bool:
+    """Tell whether CJK is most of a text: there a hyphen at a line end is the author's (post-post)."""
+    tail = text[-200:]
+    return sum(is_wide(c) for c in tail) > 0.3 * len(tail)
+
+
 def _join(block: Block) -> None:
     """Join a block's lines into its text, keeping marker offsets."""
     text = ""
     marks: list[tuple[int, int]] = []
     for ln in block.lines:
         piece = ln.text
-        if _HYPHEN.search(text) and piece[:1].islower():
+        if _HYPHEN.search(text) and piece[:1].islower() and not _mostly_cjk(text):
             text = text[:-1]
             joined = text + piece
         else:

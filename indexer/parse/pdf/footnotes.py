@@ -18,7 +18,7 @@ from indexer.parse.notes import join_note
 from indexer.parse.pdf.lines import Line
 
 _START = re.compile(r"^\s*(?:\[(\d{1,3})\]|[（(](\d{1,3})[）)]|註\s*(\d{1,3})\s*[:：、.]?"
-                    r"|(\d{1,3})(?:[.．、)）:：]|(?=\s|[^\x00-\x7f\d\-–—~～/.,，、年月日頁]|$)))\s*")
+                    r"|(\d{1,3})(?:[.．、)）:：](?![A-Za-z0-9])|(?=\s|[^\x00-\x7f\d\-–—~～/.,，、年月日頁]|$)))\s*")
 NOTE_SIZE = 0.95  # note text is set at most this much of the body size
 
 

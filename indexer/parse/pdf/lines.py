@@ -141,10 +141,38 @@ def _columned(rows: list[list[Span]], a: float, b: float, size: float) -> bool:
     return best >= 5
 
 
-def page_lines(page: Page, size: float, index: int) -> list[Line]:
-    """Return the page's lines in reading order."""
-    rows = _rows(page.spans)
-    gut = gutter(rows, page.width, size)
+def document_lines(pages: list[Page], size: float) -> list[list[Line]]:
+    """Return each page's lines in reading order.
+
+    A page too short to show its own gutter (the last page, half a column)
+    takes the gutter most other pages share, unless its text runs across it.
+    """
+    rows = [_rows(p.spans) for p in pages]
+    gutters = [gutter(r, p.width, size) for r, p in zip(rows, pages)]
+    found = Counter((round(g[0]), round(g[1])) for g in gutters if g)
+    common = found.most_common(1)[0][0] if found and found.most_common(1)[0][1] >= 2 else None
+    out = []
+    for i, (page, page_rows, gut) in enumerate(zip(pages, rows, gutters)):
+        if gut is None and common is not None and _clear(page_rows, common, size):
+            gut = (float(common[0]), float(common[1]))
+        out.append(page_lines(page, size, i, page_rows, gut))
+    return out
+
+
+def _clear(rows: list[list[Span]], gut: tuple[int, int], size: float) -> bool:
+    """Tell whether at most a few rows of body text run across a gutter."""
+    body = [r for r in _bands(rows, size) if any(abs(s.size - size) < 0.6 for s in r)]
+    quarter = (gut[1] - gut[0]) / 4  # hyphens and punctuation may hang into the gutter
+    crossing = sum(1 for r in body if any(s.x0 < gut[1] - quarter and s.x1 > gut[0] + quarter for s in r))
+    return crossing <= max(2, 0.2 * len(body))
+
+
+def page_lines(page: Page, size: float, index: int, rows: list[list[Span]] | None = None,
+               gut: tuple[float, float] | None | bool = False) -> list[Line]:
+    """Return the page's lines in reading order (its gutter found here unless given)."""
+    rows = _rows(page.spans) if rows is None else rows
+    if gut is False:
+        gut = gutter(rows, page.width, size)
     lines: list[Line] = []
     for row in rows:
         for col, spans in _split(row, gut):
