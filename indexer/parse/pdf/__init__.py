@@ -48,13 +48,7 @@ def parse_pdf(doc: Document) -> Article:
     article = Article(id=doc.id)
     start = _front(article, blocks, size)
     _body(article, blocks[start:], size, labels)
-    cites: dict[int, list[str]] = {}
-    for p in article.paragraphs:
-        for ref in p.notes:
-            where = cites.setdefault(ref.n, [])
-            if p.id not in where:
-                where.append(p.id)
-    article.footnotes, warnings = build_footnotes(notes.defs, cites, notes.duplicates)
+    article.footnotes, warnings = build_footnotes(notes.defs, citing(article.paragraphs), notes.duplicates)
     for fn in article.footnotes:
         if fn.n in notes.pages:
             fn.page = notes.pages[fn.n] + 1
@@ -64,6 +58,20 @@ def parse_pdf(doc: Document) -> Article:
         article.title.zh = doc.id
         article.warnings.append("no title: no line on the first page is set larger than the text")
     return article
+
+
+def citing(paragraphs: list[Paragraph]) -> dict[int, list[str]]:
+    """Return, for each note number, the ids of the paragraphs citing it, in order.
+
+    >>> citing([Paragraph("p1", None, "甲", [NoteRef(1, 0), NoteRef(1, 1)]), Paragraph("p2", None, "乙", [NoteRef(1, 0)])])
+    {1: ['p1', 'p2']}
+    """
+    out: dict[int, list[str]] = {}
+    for p in paragraphs:
+        for ref in p.notes:
+            if p.id not in out.setdefault(ref.n, []):
+                out[ref.n].append(p.id)
+    return out
 
 
 def _title_guess(pages: list[list[Line]], size: float) -> str | None:

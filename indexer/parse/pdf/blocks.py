@@ -75,7 +75,7 @@ def pitch(lines: list[Line], size: float) -> float:
     """Return the usual distance between consecutive body lines.
 
     >>> from indexer.parse.pdf.lines import Line
-    >>> pitch([Line(0, 0, 0, 9, y, 10, "f", False, "x") for y in (10, 25, 40, 70)], 10)
+    >>> pitch([Line(0, 0, 0, 9, y, 10, "f", False, "x") for y in (10.0, 25.0, 40.0, 70.0)], 10)
     15.0
     """
     gaps: Counter = Counter()
