@@ -162,6 +162,8 @@ class Passage:
     section_title: str | None = None
     notes: list[int] = field(default_factory=list)
     source: str | None = None  # footnotes: own text plus the texts its 同註 chain leads to
+    page: int | None = None  # 1-based page of the source PDF where the passage starts
+    page_label: str | None = None  # the page number printed there
 
 
 @dataclass
@@ -184,6 +186,8 @@ class Hit:
     notes: list[int] = field(default_factory=list)
     position: int = 0
     year: int | None = None
+    page: int | None = None  # PDF articles: 1-based page where the passage starts
+    page_label: str | None = None  # ... and the page number printed there, for citing
     spans: list[tuple[int, int]] = field(default_factory=list, repr=False)
 
     def to_dict(self) -> dict:

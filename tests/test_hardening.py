@@ -107,7 +107,7 @@ BAD_FILES = {
     "blank.txt": (b" \n\t\n\r\n", "error", "only white space"),
     "noise.txt": (random.Random(7).randbytes(4096), "error", "looks binary"),
     "image.txt": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "error", "is a PNG image"),
-    "scan.txt": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "error", "pdftotext"),
+    "scan.txt": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "error", "damaged PDF"),
     "mixed.txt": (SEED_003_BYTES[:3000] + "美俄關係的未來".encode("cp950") * 40, "error",
                   "mixed encodings"),
     "truncated.txt": (cut_inside_character(SEED_003_BYTES, 5000), "warning",

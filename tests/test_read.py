@@ -204,13 +204,13 @@ def test_bad_files_raise_one_line_errors(tmp_path, label, data, message):
     assert "\n" not in str(err.value)
 
 
-def test_pdf_error_says_how_to_extract_text(tmp_path):
-    path = write(tmp_path, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "paper.pdf")
-    with pytest.raises(ReadError, match=r"^.*paper\.pdf: is a PDF, not text; extract its text first "):
-        read_text(path)
-    with pytest.raises(ReadError) as err:
-        read_text(path)
-    assert str(err.value).endswith(f"(e.g. pdftotext -layout {path})")
+def test_pdf_goes_to_the_pdf_reader(tmp_path):
+    """A PDF, whatever its suffix, is read as a PDF: a broken one is named as damaged."""
+    for name in ("paper.pdf", "paper.txt"):
+        path = write(tmp_path, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", name)
+        with pytest.raises(ReadError) as err:
+            read_text(path)
+        assert str(err.value) == f"{path}: damaged PDF, it cannot be read; re-export or re-download it"
 
 
 def test_directory_and_missing_file(tmp_path):

@@ -185,7 +185,8 @@ def test_api_search_is_the_cli_json(client, seed_index):
     assert list(d) == ["query", "total", "took_ms", "expanded", "hits", "page", "limit", "facets"]
     assert d["query"] == "俄罗斯 外交" and d["total"] > d["limit"] == len(d["hits"]) == 10
     assert set(d["hits"][0]) == {"article", "title", "passage", "kind", "section", "text", "snippet",
-                                 "score", "notes", "position", "year"}
+                                 "score", "notes", "position", "year", "page", "page_label"}
+    assert {(h["page"], h["page_label"]) for h in d["hits"]} == {(None, None)}  # text articles have no pages
     cli = json.loads(CliRunner().invoke(main, ["search", "俄罗斯 外交", "--json", "--index", str(seed_index)]).output)
     assert {**cli, "took_ms": 0} == {**d, "took_ms": 0}
     faceted = client.get("/api/search?q=俄罗斯 外交&facets=1").get_json()["facets"]

@@ -93,6 +93,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "toc": ("目次", "Contents"),
     "notes": ("註釋", "Notes"),
     "note_n": ("註 {n}", "note {n}"),
+    "page_label": ("頁 {n}", "p. {n}"),
+    "open_pdf": ("開啟 PDF 第 {n} 頁", "Open the PDF at page {n}"),
     "same_as": ("→ 註 {n}", "→ note {n}"),
     "same_as_label": ("同註：出處見註 {n}", "Same source as note {n}"),
     "back_to_text": ("回到正文", "back to the text"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, send_file, url_for
 
 from indexer.errors import QueryError
 from indexer.search.concordance import SORT_KEYS
@@ -140,6 +140,20 @@ def references(article_id: str, ext: str):
     if fmt is None:
         abort(404)
     return export_response(indexed_article(article_id), fmt, f"{article_id}-references")
+
+
+@bp.route("/articles/<article_id>/pdf")
+def article_pdf(article_id: str):
+    """Serve the PDF an indexed article was read from (link it with ``#page=N``)."""
+    path = backend().source_file(article_id) if article_id in backend().cards() else None
+    if path is None or not _is_pdf(path):
+        abort(404, t("article_not_found", id=article_id))
+    return send_file(path, mimetype="application/pdf", download_name=f"{article_id}.pdf")
+
+
+def _is_pdf(path) -> bool:
+    with path.open("rb") as f:
+        return f.read(5) == b"%PDF-"
 
 
 def indexed_article(article_id: str):

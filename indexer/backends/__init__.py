@@ -130,6 +130,10 @@ class Backend(ABC):
     def articles(self) -> Iterator[Article]:
         """Yield every indexed article."""
 
+    def source_file(self, article_id: str) -> Path | None:
+        """Return the file an indexed article was read from, if this backend keeps it and it is there."""
+        return None
+
     def sources(self) -> list:
         """Return every source cited across the collection, most cited first."""
         from indexer.sources import collect_sources

@@ -138,6 +138,12 @@ class LocalBackend(Backend):
         with self._searcher() as s:
             return s.snap.article(article_id)
 
+    def source_file(self, article_id: str) -> Path | None:
+        with self._searcher() as s:
+            card = s.snap.card(article_id)
+        path = Path(card["path"]) if card and card.get("path") else None
+        return path if path is not None and path.is_file() else None
+
     def articles(self):
         with self._searcher() as s:
             yield from s.snap.articles()

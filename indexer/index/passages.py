@@ -24,8 +24,8 @@ def passages(article: Article) -> list[Passage]:
     add("keywords", "keywords", "\n".join(kw))
     titles = {s.id: s.title for s in article.sections}
     for p in article.paragraphs:
-        add(p.id, "paragraph", p.text, section=p.section,
-            section_title=titles.get(p.section), notes=[r.n for r in p.notes])
+        add(p.id, "paragraph", p.text, section=p.section, section_title=titles.get(p.section),
+            notes=[r.n for r in p.notes], page=p.page, page_label=p.page_label)
     by_n = {f.n: f for f in article.footnotes}
     cited_section = {}
     for p in article.paragraphs:
@@ -35,7 +35,7 @@ def passages(article: Article) -> list[Passage]:
         source = "\n".join(by_n[n].text for n in same_as_chain(f, by_n))
         sid = cited_section.get(f.n)
         add(f"n{f.n}", "footnote", f.text, section=sid, section_title=titles.get(sid),
-            notes=[f.n], source=source)
+            notes=[f.n], source=source, page=f.page, page_label=f.page_label)
     return out
 
 

@@ -78,6 +78,8 @@ def make_schema() -> Schema:
         text=STORED,
         notes=STORED,
         section_title=STORED,
+        page=STORED,  # PDF articles: 1-based page and printed page number of the passage
+        page_label=STORED,
         body=WordText(),
         pid=NUMERIC(int, bits=64, signed=False, stored=True, sortable=True),
         kindnum=NUMERIC(int, bits=32, signed=False, sortable=True),

@@ -31,6 +31,15 @@ def register_parser(fmt: str, parser: Parser) -> None:
     PARSERS[fmt] = parser
 
 
+def _register_layout_parsers() -> None:
+    from indexer.parse.pdf import parse_pdf
+
+    register_parser("pdf", parse_pdf)
+
+
+_register_layout_parsers()
+
+
 def parse(doc: Document) -> Article:
     """Turn a Document into an Article; reading warnings come first in ``warnings``."""
     parser = PARSERS.get(doc.format)
