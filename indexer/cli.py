@@ -131,6 +131,10 @@ def index(paths: tuple[Path, ...], index_dir: Path | None, wait: float, as_json:
     """
     from indexer import settings
 
+    if not paths and index_dir is not None:
+        raise click.UsageError("no files or folders given; say what to index, "
+                               f"e.g. `jiansuo index ~/articles --index {index_dir}` "
+                               "(only the default index is filled with the demo articles in seeds/)")
     targets = list(paths) or [settings.seeds_dir()]
     with _backend(index_dir) as backend:
         report = run_index(backend, targets, wait=wait, quiet=as_json, repair=repair)
@@ -287,7 +291,7 @@ def export(fmt: str, index_dir: Path | None, source_key: str | None, article_id:
     """Export references as BibTeX, RIS or CSL-JSON (all sources unless narrowed)."""
     from indexer.search.query import check_length
     from indexer.sources import find_source, search_sources
-    from indexer.sources.export import to_bibtex, to_csl_json, to_ris
+    from indexer.sources.export import citations_of, to_bibtex, to_csl_json, to_ris
 
     with _backend(index_dir) as backend:
         if article_id:
@@ -300,6 +304,9 @@ def export(fmt: str, index_dir: Path | None, source_key: str | None, article_id:
                 raise click.ClickException(f"no source {source_key!r}; list keys with `jiansuo sources`")
         else:
             items = search_sources(backend.sources(), check_length(query or ""))
+    if not citations_of(items):
+        what = f"article {article_id} cites no sources" if article_id else "no source matches"
+        raise click.ClickException(f"nothing to export: {what}")
     text = {"bibtex": to_bibtex, "ris": to_ris, "csl": to_csl_json}[fmt](items)
     if output:
         output.write_text(text, "utf-8")
@@ -327,6 +334,9 @@ def glossary(term: str | None, index_dir: Path | None, as_json: bool, as_csv: bo
     if term:
         check_length(term)
         found = g.explain(term, dictionary=dictionary)
+        if not found and not g.find(term) and not as_json:
+            click.echo(f"no glossary entry for {term}; the glossary holds {len(g.entries)} entries "
+                       "(`jiansuo glossary` lists them; --dictionary adds CC-CEDICT suggestions)", err=True)
         if as_json:
             _echo_json([{"term": e.term, "source": e.source, "why": e.why} for e in found])
         for e in [] if as_json else found:

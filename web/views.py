@@ -10,7 +10,7 @@ from indexer.errors import QueryError
 from indexer.search.concordance import SORT_KEYS
 from indexer.search.query import check_length
 from indexer.sources import find_source, search_sources
-from indexer.sources.export import to_bibtex, to_csl_json, to_ris
+from indexer.sources.export import citations_of, to_bibtex, to_csl_json, to_ris
 from web import pages
 from web.i18n import t
 from web.render import marked
@@ -124,9 +124,11 @@ def export():
 
 
 def export_response(items, fmt: str, name: str) -> Response:
-    """Return ``items`` as a download in format ``fmt`` (404 if there is nothing)."""
+    """Return ``items`` as a download in format ``fmt`` (404 if there is nothing, saying so)."""
     if items is None:
         abort(404)
+    if not citations_of(items):
+        abort(404, t("nothing_to_export"))
     write, mimetype, ext = EXPORTS[fmt]
     name = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in name)[:100]
     return Response(write(items), headers={

@@ -68,7 +68,7 @@ class LocalBackend(Backend):
 
     def check(self) -> list[str]:
         if not self.store.exists():
-            return [f"{self.location}: no index here yet; run `jiansuo index` first"]
+            return [f"{self.location}: no index here yet; build one with `jiansuo index FOLDER --index {self.location}`"]
         return [f"{self.location}: {p}" for p in self.store.problems(full=True)]
 
     def stats(self) -> Stats:

@@ -56,7 +56,8 @@ class Store:
         if not self.exists():
             if self.was_indexed():
                 self.check()  # names what is missing
-            raise IndexStateError(f"{self.path}: no index here yet; run `jiansuo index` first")
+            raise IndexStateError(f"{self.path}: no index here yet; build one with "
+                                  f"`jiansuo index FOLDER --index {self.path}`")
         try:
             ix = self.storage().open_index()
         except Exception as err:  # whoosh raises bare Exceptions on damage
