@@ -292,7 +292,9 @@ def test_to_dict_has_the_documented_shape():
     d = seed("003").to_dict()
     assert d["paragraphs"][1]["notes"] == [{"n": 1, "at": 201}]
     assert set(d["footnotes"][0]) == {"n", "text", "urls", "same_as", "cited_in", "problems", "locator",
-                                      "page", "page_label"}
+                                      "page", "page_label", "label"}
+    assert d["footnotes"][0]["label"] is None  # set only when notes are numbered again on each page
+    assert (d["references"], d["metadata"]) == ([], {})
     assert set(d["paragraphs"][0]) == {"id", "section", "text", "notes", "page", "page_label"}
     assert d["paragraphs"][0]["page"] is None  # text input has no pages; PDF input fills them
     assert d["authors"][0]["name"] == {"zh": "連弘宜", "en": "Hong-yi Lien"}

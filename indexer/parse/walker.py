@@ -1,0 +1,372 @@
+"""Walk the body blocks of an article in reading order: paragraphs, headings, notes, references.
+
+A PDF extraction interleaves the body with what each page puts below it:
+note definitions, page numbers, running titles. :class:`Walker` takes the
+blank-line separated blocks one at a time and decides for each line whether
+it is a heading, a note definition, the continuation of a note cut by a page
+break, a reference entry or body text, and stitches body text cut by page
+breaks back together. Decisions that need judgement are in :mod:`indexer.parse.pages`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from indexer.model import NoteRef, Paragraph, Section
+from indexer.parse.headings import LIST_STYLES, Outline, heading_style, number_of, part_of, plain_heading
+from indexer.parse.inline import ends_open, inline_cleaner, smart_join
+from indexer.parse.markers import NumberedNotes
+from indexer.parse.notes import DEF_START, extract_markers, join_note, note_start
+from indexer.parse.pages import Layout, continues_late, continues_note, indent_of, looks_like_citation
+
+Line = tuple[int, str]
+SEPARATOR_DEPTH = -1
+_LIST_ITEM = re.compile(r"^(?:\d{1,3}[.)]|[-+•*])\s+")
+_QUOTE = re.compile(r"^\s{0,3}>\s?")
+_NEW_REFERENCE = re.compile(r"^\s*(?:[\[［]\d{1,3}[\]］]|\d{1,3}[.．、](?!\d))")
+LONG_NOTE = 3000  # characters: a note this long has probably taken in body text
+
+
+@dataclass
+class Mark:
+    """A note marker as printed, where it stands, and the block of notes it belongs to."""
+
+    ref: NoteRef
+    block: int
+    where: str  # paragraph or section id
+
+
+@dataclass
+class Definition:
+    """A note definition as printed: its number, its block of notes, its raw text."""
+
+    n: int
+    block: int
+    text: str
+
+
+@dataclass
+class Walker:
+    """Walk the body blocks, stitching paragraphs and collecting notes, headings and references."""
+
+    markdown: bool
+    is_furniture: Callable[[str], bool]
+    numbered: NumberedNotes | None = None
+    layout: Layout = field(default_factory=Layout)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    definitions: list[Definition] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    cited: set[int] = field(default_factory=set)
+    depth_levels: dict[int, int] = field(default_factory=dict)
+    outline: Outline = field(default_factory=Outline)
+    current: Paragraph | None = None
+    current_quote: bool = False
+    last_def: Definition | None = None
+    continued: set[int] = field(default_factory=set)  # ids of definitions continued across a page
+    after_separator: bool = False
+    page_break: bool = False  # notes, a rule or page furniture since the last body line
+    in_notes: bool = False  # inside the block of notes of the current page
+    block: int = 0
+    mode: str = "body"  # body | notes (end notes) | references
+    previous: str = ""
+    top_depth: int = 0
+
+    def __post_init__(self) -> None:
+        self.clean = inline_cleaner(self.markdown)
+
+    # -- blocks -------------------------------------------------------------------
+
+    def walk(self, units: list[list[Line]]) -> None:
+        """Consume the body blocks in order."""
+        self.units = units
+        for i, unit in enumerate(units):
+            self.i = i
+            self.unit(unit)
+
+    def unit(self, lines: list[Line]) -> None:
+        """Consume one blank-line separated block."""
+        kept = [(j, d, t) for j, (d, t) in enumerate(lines) if d or not self.is_furniture(t)]
+        if len(kept) < len(lines):
+            self.page_break = True
+        quote = self._quote_unit([(d, t) for _, d, t in kept])
+        into: Definition | None = None  # the note that the following lines continue
+        kind = ""
+        width = max((len(t.strip()) for _, d, t in kept if not d), default=0) if len(kept) > 2 else 0
+        for k, (j, depth, raw) in enumerate(kept):
+            if kind == "body" and not quote and _short_final(self._plain_text(kept[k - 1][2]), width):
+                kind = "break"  # a short line ending a sentence ends a hard-wrapped paragraph
+            if depth == SEPARATOR_DEPTH:
+                self.after_separator, self.page_break, into, kind = True, True, None, "sep"
+            elif depth:
+                self._heading(raw, depth)
+                into, kind = None, "heading"
+            elif start := self._definition_start(j, raw):
+                into, kind = self._define(*start), "def"
+            elif into is not None:
+                self._continue_note(into, raw)
+            elif k == 0 and self._continues_note(raw):
+                into, kind = self.last_def, "cont"
+                self._continue_note(into, raw)
+            else:
+                nxt = kept[k + 1][2] if k + 1 < len(kept) else None
+                kind = self._body(raw, k == 0, kind, quote, nxt, width)
+        self.previous = kind
+
+    def _plain_text(self, raw: str) -> str:
+        return self._markers(self.clean(raw), peek=True)[0]
+
+    def _quote_unit(self, lines: list[Line]) -> bool:
+        body = [t for d, t in lines if not d]
+        if not body or len(body) < len(lines):
+            return False
+        if self.markdown:
+            return all(_QUOTE.match(t) for t in body)
+        return all(indent_of(t) >= self.layout.quote_indent for t in body) and len(body[0].strip()) > 1
+
+    # -- notes --------------------------------------------------------------------
+
+    def _definition_start(self, j: int, raw: str) -> tuple[int, str] | None:
+        if self.numbered is not None:
+            return self.numbered.definition(self.i, j)
+        return note_start(raw, self.cited) if self.markdown else _plain_note_start(raw, self.cited)
+
+    def _define(self, n: int, rest: str) -> Definition:
+        if not self.in_notes:
+            self.in_notes = True
+        self.after_separator = False
+        d = Definition(n, self.block, rest.strip())
+        self.definitions.append(d)
+        self.last_def = d
+        return d
+
+    def _continue_note(self, d: Definition, raw: str) -> None:
+        if self.markdown and _QUOTE.match(raw):
+            raw = _QUOTE.sub("", raw, count=1)
+        d.text = join_note(d.text, raw, self.markdown)
+        if len(d.text) > LONG_NOTE and len(d.text) - len(raw) <= LONG_NOTE:
+            self.warnings.append(
+                f"long note: note {d.n} has grown past {LONG_NOTE:,} characters; "
+                "check that body text after it was not taken for note text"
+            )
+
+    def _continues_note(self, raw: str) -> bool:
+        """Tell whether a block that follows notes continues the last note rather than the body."""
+        d = self.last_def
+        if d is None:
+            return False
+        text = self.clean(raw)
+        if self.mode == "notes" and self.previous in ("def", "cont"):
+            return not plain_heading(text) and not heading_style(text)
+        if self._markers(text, peek=True)[1] or heading_style(text) or plain_heading(text):
+            return False
+        body_open = self.current is not None and ends_open(self.current.text)
+        if self.previous in ("def", "cont", "sep") or (self.markdown and self.after_separator):
+            if self.current_quote and self._quote_unit([(0, raw)]):
+                return False  # a quotation resumes after the notes
+            indented = not self.markdown and self.previous == "def" and raw.startswith(("    ", "\t"))
+            return indented or continues_note(
+                d.text, text, body_open, self.markdown and self.after_separator
+            )
+        if self.markdown or d.block == self.block or id(d) in self.continued or not self._notes_follow():
+            return False
+        return continues_late(d.text, text, body_open)
+
+    def _notes_follow(self) -> bool:
+        """Tell whether the next block that is not page furniture starts with a note definition."""
+        for i in range(self.i + 1, min(self.i + 4, len(self.units))):
+            lines = [(j, t) for j, (d, t) in enumerate(self.units[i]) if not d and not self.is_furniture(t)]
+            if not lines:
+                continue
+            j, raw = lines[0]
+            if self.numbered is not None:
+                return self.numbered.definition(i, j) is not None
+            return bool(DEF_START.match(raw))
+        return False
+
+    # -- markers ------------------------------------------------------------------
+
+    def _markers(self, text: str, peek: bool = False) -> tuple[str, list[NoteRef]]:
+        if self.numbered is None:
+            return extract_markers(text, self.markdown)
+        if peek:
+            saved = (self.numbered.expected, self.numbered.page_start)
+            out = self.numbered.extract(text)
+            self.numbered.expected, self.numbered.page_start = saved
+            return out
+        return self.numbered.extract(text)
+
+    def _cite(self, refs: list[NoteRef], where: str) -> None:
+        for r in refs:
+            self.cited.add(r.n)
+            self.marks.append(Mark(r, self.block, where))
+
+    def _resume_body(self) -> None:
+        """Body text after a block of notes: markers now belong to the next block."""
+        if self.in_notes:
+            self.in_notes = False
+            self.block += 1
+            if self.numbered is not None:
+                self.numbered.new_page()
+            if self.last_def is not None and self.last_def.block < self.block - 1:
+                self.continued.add(id(self.last_def))
+
+    # -- headings -----------------------------------------------------------------
+
+    def _heading(self, raw: str, depth: int) -> None:
+        text, refs = self._markers(self.clean(raw))
+        style = heading_style(text)
+        if depth > 0:
+            self.top_depth = min(self.top_depth or depth, depth)
+            if style:
+                level = self.outline.level(style)
+                self.depth_levels.setdefault(depth, level)
+            else:
+                level = self._level_of_depth(depth)
+        else:
+            level = self.outline.level(style)
+        sid = f"s{len(self.sections) + 1}"
+        self.sections.append(Section(sid, text, level))
+        self._cite(refs, sid)
+        self.sections[-1].notes = list(refs)
+        self.current, self.current_quote = None, False
+        self.after_separator = False
+        self.mode = part_of(text) or "body"
+        if self.in_notes and self.mode == "body":
+            self._resume_body()
+
+    def _level_of_depth(self, depth: int) -> int:
+        """Level an unnumbered Markdown heading like the numbered ones around its depth."""
+        known = self.depth_levels
+        if depth in known:
+            return known[depth]
+        if shallower := [d for d in known if d < depth]:
+            return known[max(shallower)] + depth - max(shallower)
+        if deeper := [d for d in known if d > depth]:
+            return max(1, known[min(deeper)] - (min(deeper) - depth))
+        return depth - self.top_depth + 1
+
+    def _is_heading(self, text: str, unit_start: bool, kind: str, nxt: str | None, width: int) -> bool:
+        """Tell whether a body line is a heading, not a numbered paragraph, list item or wrapped line."""
+        cur = self.current
+        if not (unit_start or kind != "body" or cur is None or not ends_open(cur.text)):
+            return False
+        style = heading_style(text)
+        if style is None:
+            return not self.markdown and plain_heading(text)
+        if nxt is not None and width >= 20 and len(text) >= 0.85 * width and ends_open(text):
+            return False  # the first line of a hard-wrapped paragraph
+        if style in LIST_STYLES and _LIST_ITEM.match(text) and (len(text) > 30 or "：" in text):
+            return False
+        if style in LIST_STYLES and self._list_follows(text, style, nxt):
+            return False
+        return True
+
+    def _list_follows(self, text: str, style: str, nxt: str | None) -> bool:
+        """Tell whether the next line is the next item of the same style: a list, not headings."""
+        if nxt is None and self.i + 1 < len(self.units):
+            lines = [t for d, t in self.units[self.i + 1] if not d]
+            nxt = lines[0] if lines else None
+        if nxt is None:
+            return False
+        nxt = self.clean(nxt)
+        n, m = number_of(text, style), number_of(nxt, style)
+        return heading_style(nxt) == style and n is not None and m == n + 1
+
+    # -- body ---------------------------------------------------------------------
+
+    def _body(self, raw: str, unit_start: bool, kind: str, quote: bool, nxt: str | None, width: int) -> str:
+        if quote and self.markdown:
+            raw = _QUOTE.sub("", raw, count=1)
+        cleaned = self.clean(raw)
+        if self.numbered is not None and (n := self.numbered.lone_marker(cleaned)) is not None:
+            return self._lone_marker(n, kind)
+        text, refs = self._markers(cleaned)
+        if not text and not refs:
+            return kind
+        if self.mode == "notes" and self.last_def is not None and self.previous in ("def", "cont"):
+            self._continue_note(self.last_def, raw)
+            return "cont"
+        if not refs and self._is_heading(text, unit_start, kind, nxt, width):
+            self._heading(raw, 0)
+            return "heading"
+        if self.mode == "references" and not refs:
+            self._reference(text, raw, unit_start)
+            return "reference"
+        self._resume_body()
+        cur = self.current
+        open_join = unit_start and cur is not None and ends_open(cur.text) and quote == self.current_quote
+        quote_join = unit_start and quote and self.current_quote and self.page_break
+        joins = cur is not None and not _LIST_ITEM.match(text) and (
+            open_join or quote_join or (not unit_start and kind == "body")
+        )
+        if joins and not text:
+            self._attach(refs)
+        elif joins:
+            joined = smart_join(cur.text, text)
+            shift = len(joined) - len(text)
+            for r in refs:
+                r.at += shift
+            cur.notes.extend(refs)
+            cur.text = joined
+            self._cite(refs, cur.id)
+        else:
+            section = self.sections[-1].id if self.sections else None
+            self.current = Paragraph(f"p{len(self.paragraphs) + 1}", section, text, list(refs))
+            self.current_quote = quote
+            self.paragraphs.append(self.current)
+            self._cite(refs, self.current.id)
+        self.after_separator = self.page_break = False
+        return "body"
+
+    def _attach(self, refs: list[NoteRef]) -> None:
+        cur = self.current
+        for r in refs:
+            r.at = len(cur.text)
+        cur.notes.extend(refs)
+        self._cite(refs, cur.id)
+
+    def _lone_marker(self, n: int, kind: str) -> str:
+        """A marker extracted onto a line of its own: it belongs at the end of the text so far."""
+        ref = NoteRef(n, 0)
+        if self.current is None:
+            section = self.sections[-1].id if self.sections else None
+            self.current = Paragraph(f"p{len(self.paragraphs) + 1}", section, "", [])
+            self.paragraphs.append(self.current)
+        self._attach([ref])
+        return "body"
+
+    def _reference(self, text: str, raw: str, unit_start: bool) -> None:
+        """Add a line of the reference list: a new entry, or the rest of the one before."""
+        refs = self.references
+        hanging = not unit_start and raw[:1].isspace() and not _NEW_REFERENCE.match(raw)
+        starts = unit_start or _NEW_REFERENCE.match(raw) or not refs or (
+            not hanging and not ends_open(refs[-1]) and not text[:1].islower()
+        )
+        if starts and not (refs and _cut_url(refs[-1])):
+            refs.append(text)
+        else:
+            refs[-1] = join_note(refs[-1], text, self.markdown)
+
+
+def _plain_note_start(raw: str, cited: set[int]) -> tuple[int, str] | None:
+    """Superscript definitions only: ``<sup>`` and ``[^n]`` are Markdown."""
+    start = note_start(raw, cited)
+    if start and raw.lstrip()[:1] in "⁰¹²³⁴⁵⁶⁷⁸⁹":
+        return start
+    return None
+
+
+def _cut_url(text: str) -> bool:
+    return bool(re.search(r"(?:https?://|www\.)\S*[/\-_.]$", text))
+
+
+def _short_final(line: str, width: int) -> bool:
+    return bool(width) and len(line) < 0.8 * width and not ends_open(line)
+
+
+__all__ = ["Walker", "Definition", "Mark", "LONG_NOTE", "SEPARATOR_DEPTH", "looks_like_citation"]
