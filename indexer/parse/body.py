@@ -36,7 +36,7 @@ _SEPARATOR = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")
 _PAGE_NUMBER = re.compile(
     r"^(?:[-–—]?\s*\d{1,4}\s*[-–—]?|第\s*\d{1,4}\s*頁|(?:Page|p\.)\s*\d{1,4}|\d{1,4}\s*/\s*\d{1,4})$", re.I
 )
-_TOC = re.compile(r"(?:\.{4,}|…{2,}|．{3,}|·{4,}|‥{2,}|・{4,})\s*\d{1,4}\s*$")
+_TOC = re.compile(r"(?:\.{4,}|…{2,}|．{3,}|·{4,}|‥{2,}|・{4,})\s*(?:\d{1,4}|[ivxlcIVXLC]{1,6})\s*$")
 _TOC_TITLES = {"目次", "目錄", "目录", "Contents", "CONTENTS", "Table of Contents"}
 _SPACE = re.compile(r"\s+")
 _BACKREF = re.compile(r"^(?:同|前揭|前引|上揭|Ibid|Id\.|op\.)", re.I)
@@ -100,6 +100,11 @@ def _head_key(line: str) -> str:
     return key
 
 
+def _contents_line(line: str) -> bool:
+    """Tell whether a line belongs to a table of contents (目次, or a title with leader dots and a page)."""
+    return bool(_TOC.search(line)) or _SPACE.sub("", line) in _TOC_TITLES
+
+
 def _metadata_line(article: Article, line: str, clean) -> bool:
     """Move an editor, dates or labelled line (中图分类号, DOI …) into the article; tell whether it was one."""
     plain = clean(line)
@@ -147,7 +152,7 @@ def parse_text(text: str, article_id: str, fmt: str | None = None) -> Article:
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     units = []
     for unit in _units(text, markdown):
-        kept = [(d, t) for d, t in unit if d < 0 or not _metadata_line(article, t, clean)]
+        kept = [(d, t) for d, t in unit if d < 0 or not (_contents_line(t) or _metadata_line(article, t, clean))]
         if kept:
             units.append(kept)
     front, i, j = read_front(units, markdown)
@@ -199,10 +204,15 @@ def _strip_running_title(defs: dict[int, str], title: str | None) -> None:
 def _authors_from_metadata(article: Article) -> None:
     """A thesis names its author on a 研究生 line of the cover."""
     name = article.metadata.get("研究生") or article.metadata.get("作者")
-    if name and not article.authors:
-        name = re.sub(r"[\s\u3000]*撰$", "", name).strip()
-        if 2 <= len(name) <= 6 and has_cjk(name):
-            article.authors.append(Author(Bilingual(zh=name)))
+    if not name:
+        return
+    name = re.sub(r"[\s\u3000]*撰$", "", name).strip()
+    if not (2 <= len(name) <= 6 and has_cjk(name)):
+        return
+    if not article.authors:
+        article.authors.append(Author(Bilingual(zh=name)))
+    elif article.authors[0].name.zh is None:
+        article.authors[0].name.zh = name
 
 
 def _fallbacks(article: Article, front_found: bool, text: str) -> None:

@@ -55,10 +55,18 @@ def labelled(line: str) -> list[tuple[str, str]] | None:
     out = []
     label, pos = m.group(1), m.end()
     for nxt in _NEXT.finditer(text, pos):
-        out.append((label, text[pos : nxt.start()].strip(" ）)】]")))
+        out.append((label, _unwrap(text[pos : nxt.start()])))
         label, pos = nxt.group(1), nxt.end()
-    out.append((label, text[pos:].strip().rstrip("）)】]").strip()))
+    out.append((label, _unwrap(text[pos:])))
     return [(k, v) for k, v in out if v]
+
+
+def _unwrap(value: str) -> str:
+    """Strip spaces and a closing bracket that closes the line's opening one, not the value's own."""
+    value = value.strip()
+    while value and value[-1] in "）)】]" and value.count(value[-1]) > value.count({"）": "（", ")": "(", "】": "【", "]": "["}[value[-1]]):
+        value = value[:-1].rstrip()
+    return value
 
 
 def _lang_line(text: str, lang: str) -> bool:
@@ -66,7 +74,8 @@ def _lang_line(text: str, lang: str) -> bool:
     if not text or DEF_START.match(text) or heading_style(text) or plain_heading(text):
         return False
     if lang == "en":
-        return not has_cjk(text) and len(text) <= 200 and text[-1] not in ".。"
+        letters = sum(c.isalpha() for c in text)
+        return letters >= 3 and not has_cjk(text) and len(text) <= 200 and text[-1] not in ".。"
     return has_cjk(text) and len(text) <= 80 and not re.search(r"[。！？]", text)
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from indexer.parse.markers import COUNTED
+# Words a count or date is followed by: 3 月, 20 世紀, 5% are never note markers nor heading numbers.
+COUNTED = re.compile(r"[\s\u3000]*(?:[年月日時时秒%％]|世紀|世纪|年代|小時|小时|週年|周年|[.．]\d)")
 
 _CN = "一二三四五六七八九十百零〇○兩"
 _FORMAL = "壹貳參叁肆伍陸柒捌玖拾"
@@ -56,7 +57,7 @@ REFERENCE_HEADINGS = {
 }
 _APPENDIX = re.compile(rf"^(?:附錄|附录)[{_CN}\d]*(?:[、：:\s\u3000]|$)|^Appendix\b")
 _NOT_HEADING_END = set("。！？；，、,;")
-_SENTENCE = re.compile(r"[。！？；]|，(?=.{20})")
+_SENTENCE = re.compile(r"[。！？；]|，.{0,3}$|^.{26,}，|，(?=.{20})")
 _MAX = 60
 
 
@@ -98,10 +99,13 @@ def plain_heading(text: str) -> bool:
 
     >>> plain_heading("結論"), plain_heading("参考文献："), plain_heading("附錄一：訪談大綱"), plain_heading("結論是")
     (True, True, True, False)
+    >>> plain_heading("附錄　蘇軾題畫詩編年簡表"), plain_heading("附錄中的表格顯示了結果。")
+    (True, False)
     """
+    spaced = text.strip()
     text = re.sub(r"[\s\u3000]+", "", text).rstrip(":：")
     return text in PLAIN_HEADINGS or text in NOTE_HEADINGS or text in REFERENCE_HEADINGS or bool(
-        _APPENDIX.match(text) and len(text) <= 30 and not _SENTENCE.search(text)
+        _APPENDIX.match(spaced) and len(text) <= 30 and not _SENTENCE.search(text)
     )
 
 
@@ -126,7 +130,8 @@ def number_of(text: str, style: str) -> int | None:
     (12, 3, 3)
     """
     if style == "circled":
-        return _CIRCLED.index(text.strip()[0]) + 1
+        first = text.strip()[:1]
+        return _CIRCLED.index(first) + 1 if first and first in _CIRCLED else None
     m = re.search(rf"[\d{_CN}{_FORMAL}]+", text)
     if not m:
         return None

@@ -23,7 +23,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from indexer.model import NoteRef
+from indexer.parse.backrefs import find_backref
+from indexer.parse.headings import COUNTED, heading_style, number_of
 from indexer.parse.inline import is_wide
+from indexer.parse.pages import looks_like_citation
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚㉛㉜㉝㉞㉟㊱㊲㊳㊴㊵㊶㊷㊸㊹㊺㊻㊼㊽㊾㊿"
 _NOTE_WORD = r"(?:[註注]\s*)?"
@@ -51,13 +54,16 @@ FORMS = [
          re.compile(r"(?<![\d.,A-Za-z_/\-])([1-9]\d{0,2})(?![\d%％])")),
 ]
 
-# Words a count or date is followed by: 7 國, 3 月, 20 世紀 are never markers (nor heading numbers).
-COUNTED = _UNIT = re.compile(
-    r"[\s\u3000]*(?:[年月日號号時时分秒歲岁個个位名人次條条項项款章節节頁页卷期冊册屆届週周倍萬万億亿千百元度噸吨件家國国種种類类點点席票架艘輛辆枚部本篇份成折天多餘余層层級级版輯辑集冊號碼码樓楼路段巷弄]|世紀|世纪|年代|小時|小时|[.．]\d)"
+# Counting words: 7 國, 3 個; a marker may stand before them only at the end of a sentence (。3國家…).
+_COUNTING = re.compile(
+    r"[\s\u3000]*[號号分歲岁個个位名人次條条項项款章節节頁页卷期冊册屆届週周倍萬万億亿千百元度噸吨件家國国"
+    r"種种類类點点席票架艘輛辆枚部本篇份成折天多餘余層层級级版輯辑集碼码樓楼路段巷弄]"
 )
+# What follows the number of a line that is a date or count, not a note: "20 世紀…", "3 月 12 日…"
+_DATE_REST = re.compile(r"^(?:世紀|世纪|年代|週年|周年|[%％]|[年月日時时][\s\u3000]*[\d０-９（(，,、至到~～\-]|[年月日]$)")
+_SENTENCE_BREAK = set("。！？；」』）)】〕》〉”’")
 _BEFORE = set("。，、；：！？」』）)】〕》〉”’\"'…—")
 _NOT_BEFORE = set("第約约共計计每逾近達达僅仅約第前後后至到和與与及或兆")
-_SENTENCE_END = set("。！？；：，、」』）)】〕》〉”’")
 
 
 def _number(form: Form, token: str) -> int:
@@ -68,6 +74,8 @@ def _plausible(form: Form, text: str, start: int, end: int) -> bool:
     """Tell whether the number at text[start:end] stands where a note marker can."""
     if form.name != "digits":
         return True
+    if not text[:start].strip() and re.match(r"[\s\u3000]+[^\d\s]", text[end:]):
+        return False  # "1 前言", "3 研究方法": the number of a heading or list item
     before = text[start - 1] if start else ""
     if before.isspace():
         k = start - 1
@@ -78,7 +86,9 @@ def _plausible(form: Form, text: str, start: int, end: int) -> bool:
             return False
     if before and (before in _NOT_BEFORE or not (before in _BEFORE or is_wide(before))):
         return False
-    return not _UNIT.match(text, end)
+    if COUNTED.match(text, end):
+        return False
+    return before in _SENTENCE_BREAK or not _COUNTING.match(text, end)
 
 
 def candidates(form: Form, text: str) -> list[tuple[int, int, int]]:
@@ -110,9 +120,29 @@ class Scan:
         return 1 in self.block_starts[1:]
 
 
+def _heading_not_note(form: Form, units, i: int, j: int, raw: str, rest: str, headings: Counter) -> bool:
+    """Tell whether a numbered line is a heading (``1. 兴趣类组织`` before its paragraph), not a note.
+
+    Headings of a style are numbered from 1, so "22 例如…" is no heading unless 21 came before.
+    """
+    style = heading_style(raw)
+    if not style or looks_like_citation(rest) or find_backref(rest):
+        return False
+    number = number_of(raw, style)
+    if number is None or number > headings[style] + 1:
+        return False
+    unit = units[i]
+    nxt = unit[j + 1][1] if j + 1 < len(unit) else (units[i + 1][0][1] if i + 1 < len(units) else "")
+    if form.definition.match(nxt):
+        return False
+    headings[style] += 1
+    return True
+
+
 def _scan_form(units: list[list[tuple[int, str]]], form: Form) -> Scan:
     found = Scan(form)
     pending: Counter[int] = Counter()
+    headings: Counter[str] = Counter()
     last = 0
     in_block = False
     for i, unit in enumerate(units):
@@ -121,10 +151,16 @@ def _scan_form(units: list[list[tuple[int, str]]], form: Form) -> Scan:
             if depth < 0:
                 continue
             m = form.definition.match(raw)
-            if m and depth == 0 and not (form.name == "digits" and _UNIT.match(m.group(2))):
+            if m and (form.name == "digits" and _DATE_REST.match(m.group(2))
+                      or _heading_not_note(form, units, i, j, raw, m.group(2), headings)):
+                m = None
+            if m and depth == 0:
                 n = _number(form, m.group(1))
                 fresh = not in_block
-                if pending[n] > 0 and (n > last or (fresh and n == 1 and last >= 1)):
+                bare = not m.group(2).strip()  # an empty note, or a page number
+                if bare and (fresh or n != last + 1):
+                    pass
+                elif pending[n] > 0 and (n > last or (fresh and n == 1 and last >= 1)):
                     pending[n] -= 1
                     found.definitions[(i, j)] = (n, m.group(2))
                     found.numbers.append(n)
@@ -215,6 +251,13 @@ class NumberedNotes:
         for ref in refs:
             ref.at = min(ref.at, len(clean))
         return clean, refs
+
+    def may_be_lone_marker(self, text: str) -> bool:
+        """Tell whether a line (that could be a page number) may be a marker on its own line."""
+        stripped = text.strip()
+        if self.scan.form.name == "circled":
+            return stripped in CIRCLED and _number(self.scan.form, stripped) in self.defined
+        return stripped.isdigit() and len(stripped) <= 3 and int(stripped) in self.defined
 
     def lone_marker(self, text: str) -> int | None:
         """Return the number of a line that is only a due marker (a superscript extracted onto its own line)."""

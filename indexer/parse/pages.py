@@ -23,7 +23,10 @@ _CITATION = re.compile(
 _URL_OPEN = re.compile(r"(?:https?://|www\.)\S*$")
 _URL_DONE = re.compile(r"(?:\.(?:html?|pdf|php|aspx?|jsp|cfm|xml|docx?)|/|=\d+)>?$", re.I)
 _URL_PIECE = re.compile(r"^[*_]*[A-Za-z0-9\-._~/%?=&#+:]+")
+_STRONG_CITATION = re.compile(r"頁\s*\d|页\s*\d|\bpp?\.\s*\d|出版|\bPress\b|第\s*\d+\s*[卷期]|\bVol\.")
+_NUMBER_REST = re.compile(r"^(?:[年月日號号%％]|世紀|年代)")
 _JOINS = set("，、；：）)」』》〉】”’,;:")
+_CLOSERS = set("」』》〉）)”’")
 _TRUNCATED_END = set("，、；：,;:（(「《—-")
 
 
@@ -91,6 +94,9 @@ def looks_like_citation(text: str) -> bool:
 
 
 def _url_resumes(note: str, text: str) -> bool:
+    """Tell whether ``text`` is the rest of an address or a number phrase cut at the end of ``note``."""
+    if note.rstrip()[-1:].isdigit() and _NUMBER_REST.match(text):
+        return True  # "…解釋：1979" + "年國務卿…"
     return bool(_URL_OPEN.search(note.rstrip().rstrip(">")) and not _URL_DONE.search(note.rstrip())
                 and _URL_PIECE.match(text) and re.search(r"[\-._/%?=&#~]", _URL_PIECE.match(text).group()))
 
@@ -131,11 +137,19 @@ def continues_late(note: str, text: str, body_open: bool) -> bool:
     True
     >>> continues_late("參見王某，《書》，頁 5。", "下一段正文。", False)
     False
+    >>> continues_late("學說上有主張應區分「對權利核心之侵害」", "者，參見許宗力，《法與國家權力》，頁 121。", False)
+    True
     """
-    if not note_open(note):
-        return False
     if _url_resumes(note, text):
         return True
+    opened = note_open(note)
+    stripped = note.rstrip()
+    # a note cut right after a closing quote or bracket looks complete but lacks its full stop
+    cut_after_closer = stripped[-1:] in _CLOSERS and stripped[-2:-1] not in ("。", ".")
+    if not opened and not cut_after_closer:
+        return False
+    if not opened and not _STRONG_CITATION.search(text):
+        return False
     score = 0
     score += 2 if looks_like_citation(text) else 0
     score += 2 if text[:1] in _JOINS or text[:1].islower() else 0

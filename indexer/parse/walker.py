@@ -25,6 +25,7 @@ Line = tuple[int, str]
 SEPARATOR_DEPTH = -1
 _LIST_ITEM = re.compile(r"^(?:\d{1,3}[.)]|[-+•*])\s+")
 _QUOTE = re.compile(r"^\s{0,3}>\s?")
+_LONE_SUPERSCRIPT = re.compile(r"^\s*[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4}\s*$")
 _NEW_REFERENCE = re.compile(r"^\s*(?:[\[［]\d{1,3}[\]］]|\d{1,3}[.．、](?!\d))")
 LONG_NOTE = 3000  # characters: a note this long has probably taken in body text
 
@@ -74,6 +75,7 @@ class Walker:
     block: int = 0
     mode: str = "body"  # body | notes (end notes) | references
     previous: str = ""
+    line_text: str = ""  # the last body line, without its markers
     top_depth: int = 0
 
     def __post_init__(self) -> None:
@@ -90,21 +92,27 @@ class Walker:
 
     def unit(self, lines: list[Line]) -> None:
         """Consume one blank-line separated block."""
-        kept = [(j, d, t) for j, (d, t) in enumerate(lines) if d or not self.is_furniture(t)]
+        kept = [(j, d, t) for j, (d, t) in enumerate(lines) if d or not self.is_furniture(t) or (
+            self.numbered and (self.numbered.definition(self.i, j) or j and self.numbered.may_be_lone_marker(t)))]
         if len(kept) < len(lines):
             self.page_break = True
         quote = self._quote_unit([(d, t) for _, d, t in kept])
         into: Definition | None = None  # the note that the following lines continue
         kind = ""
         width = max((len(t.strip()) for _, d, t in kept if not d), default=0) if len(kept) > 2 else 0
+        lone = False  # the line before was a marker on its own: the text goes on after it
         for k, (j, depth, raw) in enumerate(kept):
-            if kind == "body" and not quote and _short_final(self._plain_text(kept[k - 1][2]), width):
+            if kind == "body" and not quote and not lone and _short_final(self.line_text, width):
                 kind = "break"  # a short line ending a sentence ends a hard-wrapped paragraph
+            lone = False
             if depth == SEPARATOR_DEPTH:
                 self.after_separator, self.page_break, into, kind = True, True, None, "sep"
             elif depth:
                 self._heading(raw, depth)
                 into, kind = None, "heading"
+            elif k and kind in ("body", "break") and _LONE_SUPERSCRIPT.match(raw) and self.current:
+                self._attach(extract_markers(raw.strip(), self.markdown)[1])  # a raised marker on its own line
+                kind, lone = "body", True
             elif start := self._definition_start(j, raw):
                 into, kind = self._define(*start), "def"
             elif into is not None:
@@ -115,10 +123,9 @@ class Walker:
             else:
                 nxt = kept[k + 1][2] if k + 1 < len(kept) else None
                 kind = self._body(raw, k == 0, kind, quote, nxt, width)
+                lone = kind == "lone"
+                kind = "body" if lone else kind
         self.previous = kind
-
-    def _plain_text(self, raw: str) -> str:
-        return self._markers(self.clean(raw), peek=True)[0]
 
     def _quote_unit(self, lines: list[Line]) -> bool:
         body = [t for d, t in lines if not d]
@@ -274,8 +281,10 @@ class Walker:
         if nxt is None:
             return False
         nxt = self.clean(nxt)
+        if heading_style(nxt) != style:
+            return False
         n, m = number_of(text, style), number_of(nxt, style)
-        return heading_style(nxt) == style and n is not None and m == n + 1
+        return n is not None and m == n + 1
 
     # -- body ---------------------------------------------------------------------
 
@@ -283,21 +292,23 @@ class Walker:
         if quote and self.markdown:
             raw = _QUOTE.sub("", raw, count=1)
         cleaned = self.clean(raw)
+        if not cleaned:
+            return kind
+        self._resume_body()  # markers from here on belong to the next block of notes
         if self.numbered is not None and (n := self.numbered.lone_marker(cleaned)) is not None:
-            return self._lone_marker(n, kind)
+            return self._lone_marker(n)
+        if self.numbered is not None and self.numbered.may_be_lone_marker(cleaned):
+            return kind  # a page number after all
         text, refs = self._markers(cleaned)
+        self.line_text = text
         if not text and not refs:
             return kind
-        if self.mode == "notes" and self.last_def is not None and self.previous in ("def", "cont"):
-            self._continue_note(self.last_def, raw)
-            return "cont"
         if not refs and self._is_heading(text, unit_start, kind, nxt, width):
             self._heading(raw, 0)
             return "heading"
         if self.mode == "references" and not refs:
             self._reference(text, raw, unit_start)
             return "reference"
-        self._resume_body()
         cur = self.current
         open_join = unit_start and cur is not None and ends_open(cur.text) and quote == self.current_quote
         quote_join = unit_start and quote and self.current_quote and self.page_break
@@ -330,7 +341,7 @@ class Walker:
         cur.notes.extend(refs)
         self._cite(refs, cur.id)
 
-    def _lone_marker(self, n: int, kind: str) -> str:
+    def _lone_marker(self, n: int) -> str:
         """A marker extracted onto a line of its own: it belongs at the end of the text so far."""
         ref = NoteRef(n, 0)
         if self.current is None:
@@ -338,7 +349,7 @@ class Walker:
             self.current = Paragraph(f"p{len(self.paragraphs) + 1}", section, "", [])
             self.paragraphs.append(self.current)
         self._attach([ref])
-        return "body"
+        return "lone"
 
     def _reference(self, text: str, raw: str, unit_start: bool) -> None:
         """Add a line of the reference list: a new entry, or the rest of the one before."""
