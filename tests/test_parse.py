@@ -487,3 +487,47 @@ def test_any_text_parses_into_a_consistent_article(text):
     for f in a.footnotes:
         assert set(f.cited_in) <= set(ids)
         assert f.same_as is None or f.same_as in notes
+
+
+# --- text kept as written -----------------------------------------------------------
+
+REPORTED = "若 a<b 且 c>d，參見 <Foreign Affairs>，x**2 + y**2，[1](2)。"
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_text_that_only_looks_like_markup_is_kept_as_written(fmt):
+    a = parse_text(f"壹、前言\n\n{REPORTED}\n", "t", fmt)
+    assert [p.text for p in a.paragraphs] == [REPORTED]
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+@pytest.mark.parametrize("where", ["body", "note", "heading"])
+def test_every_printable_ascii_character_is_found_again(fmt, where):
+    for ch in map(chr, range(0x21, 0x7F)):
+        line = f"美俄{ch}關係"
+        if where == "body":
+            a = parse_text(f"壹、前言\n\n{line}。\n", "t", fmt)
+            found = a.paragraphs[0].text
+        elif where == "note":
+            a = parse_text(f"壹、前言\n\n正文。¹\n\n¹ {line}。\n", "t", fmt)
+            found = a.footnote(1).text
+        else:
+            a = parse_text(f"壹、{line}\n\n正文。\n", "t", fmt)
+            found = a.sections[0].title
+        assert line in found, (ch, found)
+
+
+ASCII = "".join(map(chr, range(0x21, 0x7F)))
+
+
+@pytest.mark.parametrize("fmt,run", [("text", ASCII), ("markdown", ASCII.replace("\\", ""))])
+def test_all_printable_ascii_at_once_is_kept(fmt, run):
+    """Together they hold pairs that look like markup (``<=>``, ``[\\]``, ``*+``); only real markup is removed."""
+    for text in (f"壹、前言\n\n美俄{run}關係。\n", f"壹、前言\n\n正文。¹\n\n¹ 美俄{run}關係。\n"):
+        a = parse_text(text, "t", fmt)
+        assert f"美俄{run}關係。" in (a.paragraphs[0].text, a.footnotes[0].text if a.footnotes else "")
+
+
+def test_real_markdown_markup_is_still_removed():
+    a = parse_text("# 題目\n\n## 一、前言\n\n本文**重點**在*外交*，見 [白宮](https://whitehouse.gov/x) 與 <https://a.b/c>。\n", "t")
+    assert a.paragraphs[0].text == "本文重點在外交，見 白宮 與 https://a.b/c。"

@@ -162,6 +162,8 @@ def parse_text(text: str, article_id: str, fmt: str | None = None) -> Article:
         merge_front(front, read_front(tail, markdown)[0])
     article.title, article.authors, article.abstract = front.title, front.authors, front.abstract
     article.keywords, article.column = front.keywords, front.column
+    for label, value in front.metadata.items():
+        article.metadata.setdefault(label, value)
     numbered = None if _superscript_notes(body, markdown) else scan(body)
     layout = Layout.measure([u[0][1] for u in body if u and not u[0][0]])
     walker = Walker(markdown, furniture(front.title, body), NumberedNotes(numbered) if numbered else None, layout)

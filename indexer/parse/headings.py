@@ -22,7 +22,7 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 # (style, pattern, level when no style encloses it); order = outer to inner.
 STYLES: list[tuple[str, re.Pattern, int]] = [
-    ("part", re.compile(rf"^(?:第[{_CN}\d]+[編篇部]|[上中下][編篇])(?![\u4e00-\u9fff]{{0,1}}[的之與和])"), 1),
+    ("part", re.compile(rf"^(?:第[{_CN}\d]+[編篇部]|[上中下][編篇](?=[\s\u3000：:、．]|$))"), 1),
     ("chapter", re.compile(rf"^第[{_CN}\d]+章"), 1),
     ("section", re.compile(rf"^第[{_CN}\d]+節"), 2),
     ("item", re.compile(rf"^第[{_CN}\d]+項"), 3),

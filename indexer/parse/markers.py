@@ -207,6 +207,8 @@ class NumberedNotes:
 
     def __post_init__(self) -> None:
         self.defined = set(self.scan.numbers)
+        if self.defined and self.expected == 1:
+            self.expected = min(self.defined)  # an excerpt may start at note 8
 
     def definition(self, unit: int, line: int) -> tuple[int, str] | None:
         """Return (number, rest) if line ``line`` of body unit ``unit`` is a confirmed definition."""

@@ -207,8 +207,9 @@ def number_notes(definitions, marks, symbols: str = "") -> tuple[dict[int, str],
     and ``marks`` the markers (``ref.n`` printed, ``block``). When a later block
     of notes starts at 1 again, notes are numbered through the article in
     reading order, each marker is linked to the note of its own block, and the
-    printed number is kept as the note's label. Returns the raw texts by
-    number, the numbers defined twice, and the labels.
+    number as printed is kept as each note's label. Returns the raw texts by
+    number, the numbers defined twice, and the labels (none when numbering
+    runs through the article).
     """
     blocks: dict[int, list] = {}
     for d in definitions:
@@ -232,9 +233,7 @@ def number_notes(definitions, marks, symbols: str = "") -> tuple[dict[int, str],
             continue
         n = number[key] = len(defs) + 1
         defs[n] = d.text
-        label = symbols[d.n - 1] if symbols and d.n <= len(symbols) else str(d.n)
-        if label != str(n):
-            labels[n] = label
+        labels[n] = symbols[d.n - 1] if symbols and d.n <= len(symbols) else str(d.n)
     extra = len(defs)
     missing: dict[tuple[int, int], int] = {}
     for m in marks:

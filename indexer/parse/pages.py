@@ -54,6 +54,7 @@ class Layout:
     """How the body of one article is indented: a block quotation is indented more."""
 
     quote_indent: int = 99  # columns; no quotations until measured
+    para_indent: int = 0  # columns every paragraph's first line is indented by (0: none)
 
     @classmethod
     def measure(cls, first_lines: list[str]) -> "Layout":
@@ -66,7 +67,7 @@ class Layout:
         """
         long = [indent_of(t) for t in first_lines if len(t.strip()) >= 40]
         usual = int(median(long)) if long else 0
-        return cls(quote_indent=max(2, usual + 2))
+        return cls(quote_indent=max(2, usual + 2), para_indent=usual)
 
 
 def note_open(note: str) -> bool:

@@ -76,6 +76,7 @@ class Walker:
     mode: str = "body"  # body | notes (end notes) | references
     previous: str = ""
     line_text: str = ""  # the last body line, without its markers
+    last_item: tuple[str, int | None] | None = None  # style and number of the last numbered list item
     top_depth: int = 0
 
     def __post_init__(self) -> None:
@@ -120,6 +121,7 @@ class Walker:
             elif k == 0 and self._continues_note(raw):
                 into, kind = self.last_def, "cont"
                 self._continue_note(into, raw)
+                self.after_separator, self.in_notes, self.page_break = False, True, True
             else:
                 nxt = kept[k + 1][2] if k + 1 < len(kept) else None
                 kind = self._body(raw, k == 0, kind, quote, nxt, width)
@@ -143,8 +145,7 @@ class Walker:
         return note_start(raw, self.cited) if self.markdown else _plain_note_start(raw, self.cited)
 
     def _define(self, n: int, rest: str) -> Definition:
-        if not self.in_notes:
-            self.in_notes = True
+        self.in_notes = self.page_break = True
         self.after_separator = False
         d = Definition(n, self.block, rest.strip())
         self.definitions.append(d)
@@ -267,10 +268,13 @@ class Walker:
             return not self.markdown and plain_heading(text)
         if nxt is not None and width >= 20 and len(text) >= 0.85 * width and ends_open(text):
             return False  # the first line of a hard-wrapped paragraph
-        if style in LIST_STYLES and _LIST_ITEM.match(text) and (len(text) > 30 or "：" in text):
-            return False
-        if style in LIST_STYLES and self._list_follows(text, style, nxt):
-            return False
+        if style in LIST_STYLES:
+            n = number_of(text, style)
+            listed = self.last_item is not None and self.last_item == (style, (n or 0) - 1)
+            if listed or (_LIST_ITEM.match(text) and (len(text) > 30 or "：" in text)) or self._list_follows(
+                    text, style, nxt):
+                self.last_item = (style, n)
+                return False
         return True
 
     def _list_follows(self, text: str, style: str, nxt: str | None) -> bool:
@@ -303,14 +307,15 @@ class Walker:
         self.line_text = text
         if not text and not refs:
             return kind
-        if not refs and self._is_heading(text, unit_start, kind, nxt, width):
-            self._heading(raw, 0)
+        if all(r.at == len(text) for r in refs) and self._is_heading(text, unit_start, kind, nxt, width):
+            self._heading(raw, 0)  # a heading may carry a note marker at its end
             return "heading"
         if self.mode == "references" and not refs:
             self._reference(text, raw, unit_start)
             return "reference"
         cur = self.current
-        open_join = unit_start and cur is not None and ends_open(cur.text) and quote == self.current_quote
+        open_join = unit_start and cur is not None and quote == self.current_quote and (
+            ends_open(cur.text) or self._unindented_after_break(raw))
         quote_join = unit_start and quote and self.current_quote and self.page_break
         joins = cur is not None and not _LIST_ITEM.match(text) and (
             open_join or quote_join or (not unit_start and kind == "body")
@@ -333,6 +338,11 @@ class Walker:
             self._cite(refs, self.current.id)
         self.after_separator = self.page_break = False
         return "body"
+
+    def _unindented_after_break(self, raw: str) -> bool:
+        """In an article whose paragraphs start indented, text at the top of a page without the indent goes on."""
+        indent = self.layout.para_indent
+        return self.page_break and indent >= 2 and indent_of(raw) < indent and not self.current_quote
 
     def _attach(self, refs: list[NoteRef]) -> None:
         cur = self.current
