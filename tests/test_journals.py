@@ -135,3 +135,36 @@ def test_a_big5_copy_of_a_seed_parses_like_the_seed(tmp_path, seed):
         [(p.text, [(r.n, r.at) for r in p.notes]) for p in a.paragraphs]
     assert [(f.n, f.text, f.cited_in) for f in b.footnotes] == [(f.n, f.text, f.cited_in) for f in a.footnotes]
     assert [(s.title, s.level) for s in b.sections] == [(s.title, s.level) for s in a.sections]
+
+
+# ---------------------------------------------------------------- indexed, searched, read
+
+
+@pytest.fixture(scope="module")
+def journal_index(tmp_path_factory):
+    """An index of two fixtures: end notes with a reference list, and per-page notes in GB18030."""
+    from indexer.index.build import build_index
+
+    folder = tmp_path_factory.mktemp("journals")
+    for name in ("simplified_community.endnotes.txt", "history_poetry.plain.txt"):
+        (folder / name).write_bytes((FIXTURES[0].parent / name).read_bytes())
+    index_dir = tmp_path_factory.mktemp("journal-index")
+    report = build_index([folder], index_dir)
+    assert report.ok and len(report.added) == 2, report
+    return index_dir
+
+
+def test_reference_entries_are_passages_found_by_search_and_shown_by_the_reader(journal_index):
+    from indexer.backends import open_backend
+    from web import create_app
+
+    with open_backend(journal_index) as b:
+        hits = b.search("Putnam", limit=10).hits
+        assert [(h.article, h.passage, h.kind) for h in hits] == [
+            ("simplified_community.endnotes", "r3", "reference")]
+        assert b.search("year:2019 社区").total > 0 and b.search("year:2020 題畫詩").total > 0
+    client = create_app({"INDEX_DIR": str(journal_index), "WARM_UP": False}).test_client()
+    page = client.get("/articles/simplified_community.endnotes?q=Putnam").get_data(as_text=True)
+    assert 'id="r3"' in page and 'href="#references"' in page and "<mark>Putnam</mark>" in page
+    facets = client.get("/search?q=Putnam&kind=reference").get_data(as_text=True)
+    assert 'data-hit="simplified_community.endnotes#r3"' in facets

@@ -105,3 +105,22 @@ def test_end_notes_after_a_notes_heading_with_a_reference_list():
     assert a.footnote(2).same_as == 1
     assert [r.text for r in a.references] == ["[1] 王某. 甲书[M]. 北京：人民出版社，2017.",
                                               "[2] Putnam R D. Bowling Alone[M]. New York: Simon & Schuster, 2000."]
+
+
+def test_numbered_reference_citations_do_not_take_over_circled_notes():
+    """GB/T 7714: [1] in the body cites the reference list; the notes are ①②."""
+    text = ("一、引言\n\n研究表明[1]，社区参与有其限度①。另有学者[2]持不同看法②。\n\n① 参见访谈记录。\n\n② 同前注。\n\n"
+            "参考文献\n\n[1] 桂勇. 邻里空间[M]. 上海：上海世纪出版集团，2008.\n\n[2] 陈捷. 社会资本[J]. 社会学研究，2009（6）：87-104.\n")
+    a = parse_text(text, "t")
+    assert notes_of(a) == {1: "参见访谈记录。", 2: "同前注。"}
+    assert [p.text for p in a.paragraphs] == ["研究表明[1]，社区参与有其限度。另有学者[2]持不同看法。"]
+    assert len(a.references) == 2 and a.warnings == []
+
+
+def test_a_line_that_starts_like_a_note_without_a_marker_is_kept_and_flagged():
+    text = ("壹、前言\n\n甲說[1]，乙說[2]。\n\n[1] 甲書，頁 3。\n\n[2] 乙書，頁 5。\n\n"
+            "[3] 這一行像是註釋，但正文中沒有第三個註號。\n")
+    a = parse_text(text, "t")
+    assert list(notes_of(a)) == [1, 2]
+    assert a.paragraphs[-1].text == "[3] 這一行像是註釋，但正文中沒有第三個註號。"
+    assert [w.split(":")[0] for w in a.warnings] == ["unmatched notes"]

@@ -33,6 +33,8 @@ def passages(article: Article) -> list[Passage]:
         sid = cited_section.get(f.n)
         add(f"n{f.n}", "footnote", f.text, section=sid, section_title=titles.get(sid),
             notes=[f.n], source=source)
+    for r in article.references:
+        add(f"r{r.n}", "reference", r.text, source=r.text)
     return out
 
 

@@ -188,6 +188,10 @@ def parse_text(text: str, article_id: str, fmt: str | None = None) -> Article:
         if fn.n in in_headings:
             fn.problems = [p for p in fn.problems if not p.startswith("no marker")]
     article.warnings.extend(warnings + walker.warnings)
+    if numbered and (unmatched := [n for n in numbered.unmatched if n not in cites]):
+        article.warnings.append(
+            f"unmatched notes: lines starting like notes {', '.join(map(str, unmatched[:10]))} have no marker "
+            "before them; they are kept as body text")
     _authors_from_metadata(article)
     _fallbacks(article, front.found_any(), text)
     return article

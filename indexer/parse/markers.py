@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from indexer.model import NoteRef
 from indexer.parse.backrefs import find_backref
-from indexer.parse.headings import COUNTED, heading_style, number_of
+from indexer.parse.headings import COUNTED, heading_style, number_of, part_of
 from indexer.parse.inline import is_wide
 from indexer.parse.pages import looks_like_citation
 
@@ -113,6 +113,7 @@ class Scan:
     definitions: dict[tuple[int, int], tuple[int, str]] = field(default_factory=dict)  # (unit, line) → (n, rest)
     numbers: list[int] = field(default_factory=list)  # confirmed definitions in reading order
     block_starts: list[int] = field(default_factory=list)  # first number of each block of definitions
+    unmatched: list[int] = field(default_factory=list)  # lines that start like a note but have no marker
 
     @property
     def restarts(self) -> bool:
@@ -144,9 +145,14 @@ def _scan_form(units: list[list[tuple[int, str]]], form: Form) -> Scan:
     pending: Counter[int] = Counter()
     headings: Counter[str] = Counter()
     last = 0
-    in_block = False
+    in_block = in_references = False
     for i, unit in enumerate(units):
         prev_def = False
+        part = part_of(unit[0][1]) if unit[0][0] >= 0 else None
+        if part or heading_style(unit[0][1]) or unit[0][0] > 0:
+            in_references = part == "references"  # its numbered entries are not notes
+        if in_references:
+            continue
         for j, (depth, raw) in enumerate(unit):
             if depth < 0:
                 continue
@@ -168,6 +174,8 @@ def _scan_form(units: list[list[tuple[int, str]]], form: Form) -> Scan:
                         found.block_starts.append(n)
                     last, in_block, prev_def = n, True, True
                     continue
+                if not bare and j == 0 and len(m.group(2)) > 8:
+                    found.unmatched.append(n)
             if prev_def and j:
                 continue  # a definition's wrapped lines
             if j == 0 and in_block and not _body_like(raw):
