@@ -27,10 +27,9 @@ _TAG_NAMES = (
 _ATTRIBUTE = r"""\s+[A-Za-z_:][-\w:.]*(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'=<>`]+))?"""
 _TAG = re.compile(rf"</?(?:{_TAG_NAMES})(?:{_ATTRIBUTE})*\s*/?>", re.I)
 # Emphasis never opens or closes inside an ASCII word or number (x**2, snake_case).
-_STRONG = re.compile(
-    r"(?<![A-Za-z0-9*])\*\*(?=\S)(.+?)(?<=\S)\*\*(?![A-Za-z0-9*])"
-    r"|(?<![A-Za-z0-9_])__(?=\S)(.+?)(?<=\S)__(?![A-Za-z0-9_])"
-)
+_STARS = r"(?<![A-Za-z0-9*])\*\*(?=\S)(.+?)(?<=\S)\*\*(?![A-Za-z0-9*])"
+_STRONG = re.compile(_STARS + r"|(?<![A-Za-z0-9_])__(?=\S)(.+?)(?<=\S)__(?![A-Za-z0-9_])")
+_STRONG_STAR = re.compile(_STARS + "()")  # plain text: only **Title**
 _EM = re.compile(r"(?<![A-Za-z0-9*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![A-Za-z0-9*])")
 _CODE = re.compile(r"`([^`]+)`")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>])")
@@ -86,19 +85,7 @@ def plain_inline(text: str) -> str:
     >>> plain_inline("“Relations,” *International Herald Tribune*, <http://www.iht.com/a>")
     '“Relations,” International Herald Tribune, http://www.iht.com/a'
     """
-    if "<" in text:
-        text = _AUTOLINK.sub(r"\1", text)
-    if "*" in text:
-        text = _STRONG.sub(lambda m: m.group(1) or m.group(2), text)
-        text = _EM.sub(r"\1", text)
-    if "  " in text or "\t" in text or "\u00a0" in text:
-        text = _SPACES.sub(" ", text)
-    return text.strip()
-
-
-def inline_cleaner(markdown: bool):
-    """Return the line cleaner of a format: :func:`clean_inline` for Markdown, else :func:`plain_inline`."""
-    return clean_inline if markdown else plain_inline
+    return _unmark(text, markdown=False)
 
 
 def clean_inline(text: str) -> str:
@@ -109,17 +96,27 @@ def clean_inline(text: str) -> str:
     >>> clean_inline("若 a<b 且 c>d，參見 <Foreign Affairs>，x**2 + y**2，[1](2)。")
     '若 a<b 且 c>d，參見 <Foreign Affairs>，x**2 + y**2，[1](2)。'
     """
+    return _unmark(text, markdown=True)
+
+
+def inline_cleaner(markdown: bool):
+    """Return the line cleaner of a format: :func:`clean_inline` for Markdown, else :func:`plain_inline`."""
+    return clean_inline if markdown else plain_inline
+
+
+def _unmark(text: str, markdown: bool) -> str:
     if "<" in text:
         text = _AUTOLINK.sub(r"\1", text)
-        text = _TAG.sub("", text)
-    if "[" in text:
+        if markdown:
+            text = _TAG.sub("", text)
+    if markdown and "[" in text:
         text = _LINK.sub(r"\1", text)
-    if "*" in text or "_" in text:
-        text = _STRONG.sub(lambda m: m.group(1) or m.group(2), text)
+    if "*" in text or (markdown and "_" in text):
+        text = (_STRONG if markdown else _STRONG_STAR).sub(lambda m: m.group(1) or m.group(2), text)
         text = _EM.sub(r"\1", text)
-    if "`" in text:
+    if markdown and "`" in text:
         text = _CODE.sub(r"\1", text)
-    if "\\" in text:
+    if markdown and "\\" in text:
         text = _ESCAPE.sub(r"\1", text)
     if "  " in text or "\t" in text or "\u00a0" in text:
         text = _SPACES.sub(" ", text)
