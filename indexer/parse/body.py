@@ -39,6 +39,7 @@ _PAGE_NUMBER = re.compile(
 _TOC = re.compile(r"(?:\.{4,}|…{2,}|．{3,}|·{4,}|‥{2,}|・{4,})\s*(?:\d{1,4}|[ivxlcIVXLC]{1,6})\s*$")
 _TOC_TITLES = {"目次", "目錄", "目录", "Contents", "CONTENTS", "Table of Contents"}
 _SPACE = re.compile(r"\s+")
+_JOURNAL_HEAD = re.compile(r"第\s*[\d０-９一二三四五六七八九十]+\s*[卷期輯辑]|\d{4}\s*年\s*第|Vol\.|No\.")
 _BACKREF = re.compile(r"^(?:同|前揭|前引|上揭|Ibid|Id\.|op\.)", re.I)
 _SUPERSCRIPT_DEF = re.compile(r"^\s*[⁰¹²³⁴⁵⁶⁷⁸⁹]")
 
@@ -77,8 +78,17 @@ def furniture(titles: Bilingual, units: list[list[Line]]) -> Callable[[str], boo
     three or more pages (page numbers ignored).
     """
     fixed = {_SPACE.sub("", t) for t in (titles.zh, titles.en) if t} | _TOC_TITLES
-    counts = Counter(_head_key(t) for unit in units for d, t in unit if d >= 0)
-    heads = {k for k, c in counts.items() if c >= 3 and k}
+    # a running head stands at the edge of a block (the top or foot of a page), once per block:
+    # twice as a block of its own, three times at the edge of a longer one
+    counts = Counter(key for unit in units for key in {_head_key(t) for d, t in (unit[0], unit[-1]) if d >= 0})
+    alone = Counter(_head_key(unit[0][1]) for unit in units if len(unit) == 1 and unit[0][0] >= 0)
+    heads = {k for k, c in counts.items() if k and (c >= 3 or alone[k] >= 2)}
+    # seen once: a journal's head (volume, issue) in a block of its own next to a page number
+    for i, unit in enumerate(units):
+        if len(unit) == 1 and unit[0][0] >= 0 and _JOURNAL_HEAD.search(unit[0][1]) and (key := _head_key(unit[0][1])):
+            near = [units[k] for k in (i - 1, i + 1) if 0 <= k < len(units)]
+            if any(len(u) == 1 and _PAGE_NUMBER.match(u[0][1].strip()) for u in near):
+                heads.add(key)
 
     def is_furniture(line: str) -> bool:
         text = _SPACE.sub("", line).strip("-–—")

@@ -68,10 +68,11 @@ def smart_join(a: str, b: str) -> str:
         return b
     if not b:
         return a
-    return a + _joiner(a[-1], b[0]) + b
+    return a + joint(a[-1], b[0]) + b
 
 
-def _joiner(x: str, y: str) -> str:
+def joint(x: str, y: str) -> str:
+    """Return what goes between the character ``x`` ending one piece and ``y`` starting the next."""
     if is_wide(x) or is_wide(y) or x in "-/([“‘" or y in ")]/.,;:!?”’":
         return ""
     return " "

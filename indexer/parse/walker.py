@@ -16,7 +16,7 @@ from typing import Callable
 
 from indexer.model import NoteRef, Paragraph, Section
 from indexer.parse.headings import LIST_STYLES, Outline, heading_style, number_of, part_of, plain_heading
-from indexer.parse.inline import ends_open, inline_cleaner, smart_join
+from indexer.parse.inline import ends_open, inline_cleaner, joint
 from indexer.parse.markers import NumberedNotes
 from indexer.parse.notes import DEF_START, extract_markers, join_note, note_start
 from indexer.parse.pages import Layout, continues_late, continues_note, indent_of, looks_like_citation
@@ -66,6 +66,8 @@ class Walker:
     depth_levels: dict[int, int] = field(default_factory=dict)
     outline: Outline = field(default_factory=Outline)
     current: Paragraph | None = None
+    pieces: list[str] = field(default_factory=list)  # the current paragraph's text, joined when it ends
+    length: int = 0  # of the current paragraph's text
     current_quote: bool = False
     last_def: Definition | None = None
     continued: set[int] = field(default_factory=set)  # ids of definitions continued across a page
@@ -90,6 +92,23 @@ class Walker:
         for i, unit in enumerate(units):
             self.i = i
             self.unit(unit)
+        self._close()
+
+    def _close(self) -> None:
+        """Give the current paragraph its text (pieces are joined once: long paragraphs stay linear)."""
+        if self.current is not None:
+            self.current.text = "".join(self.pieces)
+        self.current, self.pieces, self.length = None, [], 0
+
+    def _open(self, paragraph: Paragraph) -> None:
+        self._close()
+        self.current, self.pieces, self.length = paragraph, [paragraph.text], len(paragraph.text)
+        self.paragraphs.append(paragraph)
+
+    def _cut_open(self) -> bool:
+        """Tell whether the current paragraph stops mid-sentence."""
+        last = next((p for p in reversed(self.pieces) if p.strip()), "")
+        return self.current is not None and ends_open(last)
 
     def unit(self, lines: list[Line]) -> None:
         """Consume one blank-line separated block."""
@@ -172,7 +191,7 @@ class Walker:
             return not plain_heading(text) and not heading_style(text)
         if self._markers(text, peek=True)[1] or heading_style(text) or plain_heading(text):
             return False
-        body_open = self.current is not None and ends_open(self.current.text)
+        body_open = self._cut_open()
         if self.previous in ("def", "cont", "sep") or (self.markdown and self.after_separator):
             if self.current_quote and self._quote_unit([(0, raw)]):
                 return False  # a quotation resumes after the notes
@@ -241,7 +260,8 @@ class Walker:
         self.sections.append(Section(sid, text, level))
         self._cite(refs, sid)
         self.sections[-1].notes = list(refs)
-        self.current, self.current_quote = None, False
+        self._close()
+        self.current_quote = False
         self.after_separator = False
         self.mode = part_of(text) or "body"
         if self.in_notes and self.mode == "body":
@@ -260,8 +280,7 @@ class Walker:
 
     def _is_heading(self, text: str, unit_start: bool, kind: str, nxt: str | None, width: int) -> bool:
         """Tell whether a body line is a heading, not a numbered paragraph, list item or wrapped line."""
-        cur = self.current
-        if not (unit_start or kind != "body" or cur is None or not ends_open(cur.text)):
+        if not (unit_start or kind != "body" or not self._cut_open()):
             return False
         style = heading_style(text)
         if style is None:
@@ -315,7 +334,7 @@ class Walker:
             return "reference"
         cur = self.current
         open_join = unit_start and cur is not None and quote == self.current_quote and (
-            ends_open(cur.text) or self._unindented_after_break(raw))
+            self._cut_open() or self._unindented_after_break(raw))
         quote_join = unit_start and quote and self.current_quote and self.page_break
         joins = cur is not None and not _LIST_ITEM.match(text) and (
             open_join or quote_join or (not unit_start and kind == "body")
@@ -323,18 +342,18 @@ class Walker:
         if joins and not text:
             self._attach(refs)
         elif joins:
-            joined = smart_join(cur.text, text)
-            shift = len(joined) - len(text)
+            last = next((p for p in reversed(self.pieces) if p), "")
+            glue = joint(last[-1], text[0]) if last else ""
             for r in refs:
-                r.at += shift
+                r.at += self.length + len(glue)
+            self.pieces += [glue, text]
+            self.length += len(glue) + len(text)
             cur.notes.extend(refs)
-            cur.text = joined
             self._cite(refs, cur.id)
         else:
             section = self.sections[-1].id if self.sections else None
-            self.current = Paragraph(f"p{len(self.paragraphs) + 1}", section, text, list(refs))
+            self._open(Paragraph(f"p{len(self.paragraphs) + 1}", section, text, list(refs)))
             self.current_quote = quote
-            self.paragraphs.append(self.current)
             self._cite(refs, self.current.id)
         self.after_separator = self.page_break = False
         return "body"
@@ -347,7 +366,7 @@ class Walker:
     def _attach(self, refs: list[NoteRef]) -> None:
         cur = self.current
         for r in refs:
-            r.at = len(cur.text)
+            r.at = self.length
         cur.notes.extend(refs)
         self._cite(refs, cur.id)
 
@@ -356,8 +375,7 @@ class Walker:
         ref = NoteRef(n, 0)
         if self.current is None:
             section = self.sections[-1].id if self.sections else None
-            self.current = Paragraph(f"p{len(self.paragraphs) + 1}", section, "", [])
-            self.paragraphs.append(self.current)
+            self._open(Paragraph(f"p{len(self.paragraphs) + 1}", section, "", []))
         self._attach([ref])
         return "lone"
 
