@@ -169,3 +169,60 @@ def test_reference_entries_are_passages_found_by_search_and_shown_by_the_reader(
     assert 'id="r3"' in page and 'href="#references"' in page and "<mark>Putnam</mark>" in page
     facets = client.get("/search?q=Putnam&kind=reference").get_data(as_text=True)
     assert 'data-hit="simplified_community.endnotes#r3"' in facets
+
+
+# ---------------------------------------------------------------- seed 000 laid out as other journals do
+
+SUPER = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+SEED_000 = Path(__file__).parent.parent / "seeds" / "000_850aca5cf1cb6a75.txt"
+
+
+def _blocks_of_notes(text: str):
+    """Yield (body blocks, note blocks) page by page for a text laid out as seed 000."""
+    body, notes = [], []
+    for block in text.split("\n\n"):
+        is_note = bool(block.strip()) and block.strip()[0] in SUPER
+        if body and notes and not is_note:
+            yield body, notes
+            body, notes = [], []
+        (notes if is_note else body).append(block)
+    yield body, notes
+
+
+def _same(a, b) -> None:
+    assert [(p.text, [(r.n, r.at) for r in p.notes]) for p in b.paragraphs] == \
+        [(p.text, [(r.n, r.at) for r in p.notes]) for p in a.paragraphs]
+    assert [(f.n, f.text, f.cited_in) for f in b.footnotes] == [(f.n, f.text, f.cited_in) for f in a.footnotes]
+    assert [(s.title, s.level) for s in b.sections] == [(s.title, s.level) for s in a.sections]
+
+
+def test_seed_with_journal_heads_and_page_numbers_on_every_page_parses_like_the_seed():
+    seed = SEED_000.read_text("utf-8")
+    pages = []
+    for k, (body, notes) in enumerate(_blocks_of_notes(seed), 31):
+        head = "問題與研究　第 46 卷　第 4 期" if k % 2 == 0 or k == 31 else "俄羅斯強勢外交與美俄關係的未來發展"
+        pages.append("\n\n".join([str(k), head, *body, *notes]))
+    a, b = parse_text(seed, "s"), parse_text("\n\n".join(pages), "s")
+    _same(a, b)
+    assert (b.title.zh, b.title.en, b.metadata) == (a.title.zh, a.title.en, {"刊期": "問題與研究　第 46 卷　第 4 期"})
+
+
+def test_seed_with_notes_numbered_again_on_each_page_links_every_marker_to_the_same_note():
+    seed = SEED_000.read_text("utf-8")
+    to_digit = str.maketrans(SUPER, "0123456789")
+    pages = []
+    for body, notes in _blocks_of_notes(seed):
+        printed = {int(re.match(rf"\s*([{SUPER}]+)", n).group(1).translate(to_digit)): i
+                   for i, n in enumerate(notes, 1)}
+
+        def local(m):
+            n = int(m.group().translate(to_digit))
+            return str(printed.get(n, n)).translate(str.maketrans("0123456789", SUPER))
+
+        pages += [re.sub(f"[{SUPER}]+", local, b) for b in body]
+        pages += [re.sub(f"^\\s*[{SUPER}]+", local, n) for n in notes]
+    renumbered = "\n\n".join(pages)
+    assert renumbered.count("¹ ") > 5  # every page's notes start at 1
+    a, b = parse_text(seed, "s"), parse_text(renumbered, "s")
+    _same(a, b)
+    assert {f.label for f in b.footnotes} >= {"1", "2"}

@@ -115,6 +115,19 @@ def _contents_line(line: str) -> bool:
     return bool(_TOC.search(line)) or _SPACE.sub("", line) in _TOC_TITLES
 
 
+def _journal_head(article: Article, unit: list[Line]) -> bool:
+    """Keep a block that is only the journal's volume and issue (問題與研究 第46卷第4期) as metadata."""
+    if len(unit) != 1 or unit[0][0] < 0:
+        return False
+    line = unit[0][1].strip()
+    if _PAGE_NUMBER.match(line):
+        return not article.title.zh  # a page number above the title
+    if _JOURNAL_HEAD.search(line) and _head_key(line):
+        article.metadata.setdefault("刊期", line)
+        return True
+    return False
+
+
 def _metadata_line(article: Article, line: str, clean) -> bool:
     """Move an editor, dates or labelled line (中图分类号, DOI …) into the article; tell whether it was one."""
     plain = clean(line)
@@ -163,7 +176,7 @@ def parse_text(text: str, article_id: str, fmt: str | None = None) -> Article:
     units = []
     for unit in _units(text, markdown):
         kept = [(d, t) for d, t in unit if d < 0 or not (_contents_line(t) or _metadata_line(article, t, clean))]
-        if kept:
+        if kept and not (len(units) < 3 and _journal_head(article, kept)):
             units.append(kept)
     front, i, j = read_front(units, markdown)
     body = ([units[i][j:]] if i < len(units) and j else []) + units[i + (1 if j else 0) :]

@@ -157,6 +157,8 @@ class _Reader:
                 return True
         if heading_style(text) or plain_heading(text):
             return False
+        if text in (f.title.zh, f.title.en):
+            return True  # the title again, as a running title above it
         if _DEGREE.match(text.replace(" ", "").replace("\u3000", "")):
             if self.last == "title" and f.title.zh is not None and len(f.title.zh) <= 30:
                 f.metadata["學位論文"] = f"{f.title.zh}{text}"  # the institution line above it

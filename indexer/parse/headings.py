@@ -38,6 +38,7 @@ STYLES: list[tuple[str, re.Pattern, int]] = [
     ("circled", re.compile(rf"^[{_CIRCLED}]"), 6),
 ]
 _RANK = {name: i for i, (name, _, _) in enumerate(STYLES)}
+_USUAL = {"arabic": 4}  # "1." under （一）; alone (1 引言, 2 方法) an outline's top level
 _MATCH_ORDER = [s for s in STYLES if s[0].startswith("decimal")][::-1] + [
     s for s in STYLES if not s[0].startswith("decimal")]
 _BASE = {name: base for name, _, base in STYLES}
@@ -82,16 +83,17 @@ def heading_style(text: str) -> str | None:
 
 
 def heading_level(text: str) -> int | None:
-    """Return the level a numbered heading has when no other heading encloses it, else None.
+    """Return the usual level of a numbered heading, read on its own, else None.
 
-    壹、 and 第一章 are 1, 一、 and 第一節 2, （一） 3; within an article,
-    :class:`Outline` nests each style under the styles open above it.
+    壹、 and 第一章 are 1, 一、 and 第一節 2, （一） 3, 1、 4, (1) 5, ① 6. Within an
+    article, :class:`Outline` gives the level from the headings open above it
+    (``Outline().level(heading_style(text))`` for each heading in order).
 
-    >>> [heading_level(t) for t in ("壹、前言", "二、拜登上台前之俄美關係", "（一）背景", "一、本文。")]
-    [1, 2, 3, None]
+    >>> [heading_level(t) for t in ("壹、前言", "二、拜登上台前之俄美關係", "（一）背景", "1、細項", "一、本文。")]
+    [1, 2, 3, 4, None]
     """
     style = heading_style(text)
-    return _BASE[style] if style else None
+    return _USUAL.get(style, _BASE.get(style)) if style else None
 
 
 def plain_heading(text: str) -> bool:
