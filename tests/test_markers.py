@@ -124,3 +124,11 @@ def test_a_line_that_starts_like_a_note_without_a_marker_is_kept_and_flagged():
     assert list(notes_of(a)) == [1, 2]
     assert a.paragraphs[-1].text == "[3] 這一行像是註釋，但正文中沒有第三個註號。"
     assert [w.split(":")[0] for w in a.warnings] == ["unmatched notes"]
+
+
+def test_markdown_notes_listed_below_the_rule_as_a_numbered_list():
+    text = ("## 一、前言\n\n甲說<sup>1</sup>，乙說<sup>2</sup>，丙\n\n---\n\n1. 王某，《甲書》，頁 3。\n"
+            "2. 同前註，頁 5。\n\n說明了一切。\n\n1. 這是正文中的清單，不是註釋。\n")
+    a = parse_text(text, "t")
+    assert notes_of(a) == {1: "王某，《甲書》，頁 3。", 2: "同前註，頁 5。"}
+    assert [p.text for p in a.paragraphs] == ["甲說，乙說，丙說明了一切。", "1. 這是正文中的清單，不是註釋。"]

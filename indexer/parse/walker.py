@@ -25,6 +25,7 @@ Line = tuple[int, str]
 SEPARATOR_DEPTH = -1
 _LIST_ITEM = re.compile(r"^(?:\d{1,3}[.)]|[-+•*])\s+")
 _QUOTE = re.compile(r"^\s{0,3}>\s?")
+_LISTED_NOTE = re.compile(r"^\s{0,3}(\d{1,3})[.)．、]\s+(.*)$")
 _LONE_SUPERSCRIPT = re.compile(r"^\s*[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4}\s*$")
 _NEW_REFERENCE = re.compile(r"^\s*(?:[\[［]\d{1,3}[\]］]|\d{1,3}[.．、](?!\d))")
 LONG_NOTE = 3000  # characters: a note this long has probably taken in body text
@@ -133,7 +134,7 @@ class Walker:
             elif k and kind in ("body", "break") and _LONE_SUPERSCRIPT.match(raw) and self.current:
                 self._attach(extract_markers(raw.strip(), self.markdown)[1])  # a raised marker on its own line
                 kind, lone = "body", True
-            elif start := self._definition_start(j, raw):
+            elif start := self._definition_start(j, raw, kind):
                 into, kind = self._define(*start), "def"
             elif into is not None:
                 self._continue_note(into, raw)
@@ -158,10 +159,18 @@ class Walker:
 
     # -- notes --------------------------------------------------------------------
 
-    def _definition_start(self, j: int, raw: str) -> tuple[int, str] | None:
+    def _definition_start(self, j: int, raw: str, kind: str = "") -> tuple[int, str] | None:
         if self.numbered is not None:
             return self.numbered.definition(self.i, j)
-        return note_start(raw, self.cited) if self.markdown else _plain_note_start(raw, self.cited)
+        if not self.markdown:
+            return _plain_note_start(raw, self.cited)
+        if start := note_start(raw, self.cited):
+            return start
+        m = _LISTED_NOTE.match(raw)  # below a page's rule: "1. 王某，…" for a <sup>1</sup> above
+        in_notes = self.after_separator or kind == "def" or (not kind and self.previous in ("def", "cont"))
+        if m and int(m.group(1)) in self.cited and in_notes:
+            return int(m.group(1)), m.group(2)
+        return None
 
     def _define(self, n: int, rest: str) -> Definition:
         self.in_notes = self.page_break = True
