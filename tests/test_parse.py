@@ -531,3 +531,21 @@ def test_all_printable_ascii_at_once_is_kept(fmt, run):
 def test_real_markdown_markup_is_still_removed():
     a = parse_text("# 題目\n\n## 一、前言\n\n本文**重點**在*外交*，見 [白宮](https://whitehouse.gov/x) 與 <https://a.b/c>。\n", "t")
     assert a.paragraphs[0].text == "本文重點在外交，見 白宮 與 https://a.b/c。"
+
+
+@pytest.mark.parametrize("line,fmt,metadata", [
+    ("＊本文為科技部專題研究計畫之部分成果。", "text", {"作者註": "本文為科技部專題研究計畫之部分成果。"}),
+    ("*本文曾發表於研討會。", "text", {"作者註": "本文曾發表於研討會。"}),
+    ("中图分类号：D815 文献标识码：A", "text", {"中图分类号": "D815", "文献标识码": "A"}),
+    ("* 第一點是條列的項目。", "markdown", {}),
+])
+def test_labelled_lines_go_to_metadata_and_list_items_stay(line, fmt, metadata):
+    a = parse_text(f"題目\n\n壹、前言\n\n{line}\n\n正文。\n", "t", fmt)
+    assert a.metadata == metadata
+    assert len(a.paragraphs) == (2 if not metadata else 1)
+
+
+def test_a_date_alone_in_the_body_stays_text():
+    body = "\n\n".join(f"第{k}段正文。" for k in range(40))
+    a = parse_text(f"題目\n\n壹、前言\n\n{body}\n\n1991年12月26日\n", "t")
+    assert a.paragraphs[-1].text == "1991年12月26日" and a.metadata == {}

@@ -128,7 +128,7 @@ def _journal_head(article: Article, unit: list[Line]) -> bool:
     return False
 
 
-def _metadata_line(article: Article, line: str, clean) -> bool:
+def _metadata_line(article: Article, line: str, clean, title_page: bool = True) -> bool:
     """Move an editor, dates or labelled line (中图分类号, DOI …) into the article; tell whether it was one."""
     plain = clean(line)
     if "編輯" in line or "编辑" in line:
@@ -143,7 +143,7 @@ def _metadata_line(article: Article, line: str, clean) -> bool:
                     setattr(article.dates, name, getattr(dates, name))
             article.warnings.extend(warnings)
             return True
-    if items := labelled(plain):
+    if items := labelled(plain, title_page):
         for label, value in items:
             article.metadata.setdefault(label, value)
         return True
@@ -175,7 +175,9 @@ def parse_text(text: str, article_id: str, fmt: str | None = None) -> Article:
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     units = []
     for unit in _units(text, markdown):
-        kept = [(d, t) for d, t in unit if d < 0 or not (_contents_line(t) or _metadata_line(article, t, clean))]
+        near_top = len(units) < 30
+        kept = [(d, t) for d, t in unit
+                if d < 0 or not (_contents_line(t) or _metadata_line(article, t, clean, near_top))]
         if kept and not (len(units) < 3 and _journal_head(article, kept)):
             units.append(kept)
     front, i, j = read_front(units, markdown)

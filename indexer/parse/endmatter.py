@@ -28,14 +28,16 @@ LABELS = (
 _LABEL = "|".join(sorted(map(re.escape, LABELS), key=len, reverse=True))
 _START = re.compile(rf"^[（(【\[]?\s*({_LABEL})\s*[】\]]?\s*[:：]\s*(?=\S)")
 _NEXT = re.compile(rf"(?:[\s\u3000;；，,]+)[（(【\[]?\s*({_LABEL})\s*[】\]]?\s*[:：]\s*")
-_STAR = re.compile(r"^[＊※]\s*(?=\S)|^\*\s*(?=[\u4e00-\u9fff])")
+_STAR = re.compile(r"^[＊※]\s*(?=\S)|^\*(?=[\u4e00-\u9fff])")  # "* 項目" with a space is a list item
 _TAIL_UNITS = 6  # title, names and affiliations before an abstract printed at the end
 _HEADER_EN = re.compile(r"^[【\[]?\s*(?:Abstract|ABSTRACT)\s*[】\]]?\s*(?:[:：.]|$)")
 _HEADER_ZH = re.compile(r"^[【\[]?\s*(?:中文)?(?:摘\s*要|提\s*要|內容提要|内容提要)\s*[】\]]?\s*(?:[:：]|$)")
 
 
-def labelled(line: str) -> list[tuple[str, str]] | None:
+def labelled(line: str, title_page: bool = True) -> list[tuple[str, str]] | None:
     """Return the (label, value) pairs of a metadata line, or None if it is not one.
+
+    ``title_page``: the line stands among the first blocks, where a date alone is the cover's.
 
     >>> labelled("中图分类号：D815 文献标识码：A 文章编号：1006-6241(2019)03-0001-10")
     [('中图分类号', 'D815'), ('文献标识码', 'A'), ('文章编号', '1006-6241(2019)03-0001-10')]
@@ -47,8 +49,8 @@ def labelled(line: str) -> list[tuple[str, str]] | None:
     text = line.strip()
     if m := _STAR.match(text):
         return [("作者註", text[m.end():].strip())]
-    if bare_date(text):
-        return [("日期", text)]
+    if title_page and bare_date(text):
+        return [("日期", text)]  # a thesis cover's date; in the body a date on its own line stays text
     m = _START.match(text)
     if not m:
         return None

@@ -57,6 +57,7 @@ REFERENCE_HEADINGS = {
     "References", "REFERENCES", "Bibliography", "BIBLIOGRAPHY", "Works Cited",
 }
 _APPENDIX = re.compile(rf"^(?:附錄|附录)[{_CN}\d]*(?:[、：:\s\u3000]|$)|^Appendix\b")
+_TABLE_ROW = re.compile(r"[\s\u3000]\d[\d.,%]*(?:[\s\u3000]|$)")
 _NOT_HEADING_END = set("。！？；，、,;")
 _SENTENCE = re.compile(r"[。！？；]|，.{0,3}$|^.{26,}，|，(?=.{20})")
 _MAX = 60
@@ -78,6 +79,8 @@ def heading_style(text: str) -> str | None:
         if m := pattern.match(text):
             if name in ("arabic", "arabic_paren") and COUNTED.match(text, m.end()):
                 return None  # 20 世紀…, 3 月…: a count or a date, not a number of a heading
+            if name == "arabic" and _TABLE_ROW.search(text, m.end()):
+                return None  # "1 台北市 35 40": a row of a table
             return name
     return None
 

@@ -130,34 +130,39 @@ def continues_late(note: str, text: str, body_open: bool) -> bool:
     """Decide whether ``text``, the last block before a page's notes, is the rest of an earlier page's note.
 
     A note cut at the foot of a page goes on at the top of the next page's notes,
-    after that page's body. Only a note that stopped mid-sentence is continued;
-    short text, text that reads like a citation, or text that starts like the
-    rest of a sentence speaks for the note.
+    after that page's body. Only a note that stopped mid-sentence is continued,
+    and the evidence must be the stronger the more complete the note looks: a
+    note ending in a comma needs little, one ending in a word (判決) or a
+    closing quote needs a citation (pages, publisher, issue) or text that
+    starts like the rest of a sentence.
 
-    >>> continues_late("參見王某，〈論文", "〉，《期刊》第 3 期，頁 5。", False)
+    >>> continues_late("參見王某，〈論文，", "〉，《期刊》第 3 期，頁 5。", False)
     True
     >>> continues_late("參見王某，《書》，頁 5。", "下一段正文。", False)
     False
     >>> continues_late("學說上有主張應區分「對權利核心之侵害」", "者，參見許宗力，《法與國家權力》，頁 121。", False)
     True
+    >>> continues_late("最高行政法院 105 年度判字第 441 號判決", "他在《印度之佛教》中指出，佛陀是人。", False)
+    False
     """
     if _url_resumes(note, text):
         return True
-    opened = note_open(note)
     stripped = note.rstrip()
-    # a note cut right after a closing quote or bracket looks complete but lacks its full stop
-    cut_after_closer = stripped[-1:] in _CLOSERS and stripped[-2:-1] not in ("。", ".")
-    if not opened and not cut_after_closer:
+    last = stripped[-1:]
+    strongly = bool(last) and last in _TRUNCATED_END
+    # a note cut right after a word or a closing quote looks complete but lacks its full stop
+    weakly = bool(last) and (has_cjk(last) or (last in _CLOSERS and stripped[-2:-1] not in ("。", ".")))
+    if not (strongly or weakly):
         return False
-    if not opened and not _STRONG_CITATION.search(text):
+    joins = text[:1] in _JOINS or text[:1].islower()
+    strong_cite = bool(_STRONG_CITATION.search(text))
+    if not strongly and not (strong_cite or joins):
         return False
-    score = 0
-    score += 2 if looks_like_citation(text) else 0
-    score += 2 if text[:1] in _JOINS or text[:1].islower() else 0
+    score = (2 if strong_cite else 1 if looks_like_citation(text) else 0) + (2 if joins else 0)
     score += 1 if len(text) <= 150 else -2 if len(text) > 400 else 0
     score += 1 if not body_open else 0
     score -= 1 if text.rstrip()[-1:] not in FINAL else 0
-    return score >= 2
+    return score >= 3
 
 
 __all__ = ["Layout", "continues_late", "continues_note", "indent_of", "looks_like_citation", "note_open"]
