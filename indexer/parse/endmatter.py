@@ -17,7 +17,8 @@ from indexer.parse.dates import bare_date
 from indexer.parse.front import _KEYWORDS_EN, _KEYWORDS_ZH, Front, Line, _plain
 from indexer.parse.headings import heading_style, plain_heading
 from indexer.parse.inline import has_cjk
-from indexer.parse.notes import DEF_START
+from indexer.parse.inline import ends_open
+from indexer.parse.notes import DEF_START, join_note
 
 LABELS = (
     "中圖分類號", "中图分类号", "文獻標識碼", "文献标识码", "文獻標誌碼", "文献标志码", "文章編號", "文章编号",
@@ -29,6 +30,8 @@ _LABEL = "|".join(sorted(map(re.escape, LABELS), key=len, reverse=True))
 _START = re.compile(rf"^[（(【\[]?\s*({_LABEL})\s*[】\]]?\s*[:：]\s*(?=\S)")
 _NEXT = re.compile(rf"(?:[\s\u3000;；，,]+)[（(【\[]?\s*({_LABEL})\s*[】\]]?\s*[:：]\s*")
 _STAR = re.compile(r"^[＊※]\s*(?=\S)|^\*(?=[\u4e00-\u9fff])")  # "* 項目" with a space is a list item
+_NEW_REFERENCE = re.compile(r"^\s*(?:[\[［]\d{1,3}[\]］]|\d{1,3}[.．、](?!\d))")
+_CUT_URL = re.compile(r"(?:https?://|www\.)\S*[/\-_.]$")
 _TAIL_UNITS = 6  # title, names and affiliations before an abstract printed at the end
 _HEADER_EN = re.compile(r"^[【\[]?\s*(?:Abstract|ABSTRACT)\s*[】\]]?\s*(?:[:：.]|$)")
 _HEADER_ZH = re.compile(r"^[【\[]?\s*(?:中文)?(?:摘\s*要|提\s*要|內容提要|内容提要)\s*[】\]]?\s*(?:[:：]|$)")
@@ -138,3 +141,26 @@ def merge_front(front: Front, tail: Front) -> None:
             for lang in ("zh", "en"):
                 if getattr(mine, lang) is None:
                     setattr(mine, lang, getattr(theirs, lang))
+
+
+def add_reference(entries: list[str], text: str, raw: str, block_start: bool, markdown: bool) -> None:
+    """Add a line of a reference list: a new entry, or the rest of the one before.
+
+    A line starts an entry when it starts a block, is numbered, or follows an
+    entry that ended a sentence; lines with a hanging indent, or after an
+    address cut at the end of a line, go on with the entry above.
+
+    >>> entries = []
+    >>> for line in ("Bush, Susan. The Chinese Literati", "　　on Painting. Harvard, 1971.", "[2] 桂勇. 邻里空间[M]."):
+    ...     add_reference(entries, line.strip(), line, False, False)
+    >>> entries
+    ['Bush, Susan. The Chinese Literati on Painting. Harvard, 1971.', '[2] 桂勇. 邻里空间[M].']
+    """
+    hanging = not block_start and raw[:1].isspace() and not _NEW_REFERENCE.match(raw)
+    starts = block_start or _NEW_REFERENCE.match(raw) or not entries or (
+        not hanging and not ends_open(entries[-1]) and not text[:1].islower()
+    )
+    if starts and not (entries and _CUT_URL.search(entries[-1])):
+        entries.append(text)
+    else:
+        entries[-1] = join_note(entries[-1], text, markdown)

@@ -99,6 +99,18 @@ def note_start(line: str, cited: set[int]) -> tuple[int, str] | None:
     return None
 
 
+def superscript_note_start(line: str, cited: set[int]) -> tuple[int, str] | None:
+    """Like :func:`note_start`, for plain text: only a superscript starts a definition.
+
+    >>> superscript_note_start("¹ 同上。", set()), superscript_note_start("[^1]: 同上。", set())
+    ((1, ' 同上。'), None)
+    """
+    start = note_start(line, cited)
+    if start and line.lstrip()[:1] in SUPERSCRIPTS:
+        return start
+    return None
+
+
 def join_note(prev: str, cont: str, markdown: bool = True) -> str:
     """Append a continuation to a note's raw text, rejoining a URL cut by a page break.
 

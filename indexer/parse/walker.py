@@ -18,7 +18,8 @@ from indexer.model import NoteRef, Paragraph, Section
 from indexer.parse.headings import LIST_STYLES, Outline, heading_style, number_of, part_of, plain_heading
 from indexer.parse.inline import ends_open, inline_cleaner, joint
 from indexer.parse.markers import NumberedNotes
-from indexer.parse.notes import DEF_START, extract_markers, join_note, note_start
+from indexer.parse.endmatter import add_reference
+from indexer.parse.notes import DEF_START, extract_markers, join_note, note_start, superscript_note_start
 from indexer.parse.pages import Layout, continues_late, continues_note, indent_of, looks_like_citation
 
 Line = tuple[int, str]
@@ -27,7 +28,6 @@ _LIST_ITEM = re.compile(r"^(?:\d{1,3}[.)]|[-+•*])\s+")
 _QUOTE = re.compile(r"^\s{0,3}>\s?")
 _LISTED_NOTE = re.compile(r"^\s{0,3}(\d{1,3})[.)．、]\s+(.*)$")
 _LONE_SUPERSCRIPT = re.compile(r"^\s*[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4}\s*$")
-_NEW_REFERENCE = re.compile(r"^\s*(?:[\[［]\d{1,3}[\]］]|\d{1,3}[.．、](?!\d))")
 LONG_NOTE = 3000  # characters: a note this long has probably taken in body text
 
 
@@ -163,7 +163,7 @@ class Walker:
         if self.numbered is not None:
             return self.numbered.definition(self.i, j)
         if not self.markdown:
-            return _plain_note_start(raw, self.cited)
+            return superscript_note_start(raw, self.cited)
         if start := note_start(raw, self.cited):
             return start
         m = _LISTED_NOTE.match(raw)  # below a page's rule: "1. 王某，…" for a <sup>1</sup> above
@@ -339,7 +339,7 @@ class Walker:
             self._heading(raw, 0)  # a heading may carry a note marker at its end
             return "heading"
         if self.mode == "references" and not refs:
-            self._reference(text, raw, unit_start)
+            add_reference(self.references, text, raw, unit_start, self.markdown)
             return "reference"
         cur = self.current
         open_join = unit_start and cur is not None and quote == self.current_quote and (
@@ -387,30 +387,6 @@ class Walker:
             self._open(Paragraph(f"p{len(self.paragraphs) + 1}", section, "", []))
         self._attach([ref])
         return "lone"
-
-    def _reference(self, text: str, raw: str, unit_start: bool) -> None:
-        """Add a line of the reference list: a new entry, or the rest of the one before."""
-        refs = self.references
-        hanging = not unit_start and raw[:1].isspace() and not _NEW_REFERENCE.match(raw)
-        starts = unit_start or _NEW_REFERENCE.match(raw) or not refs or (
-            not hanging and not ends_open(refs[-1]) and not text[:1].islower()
-        )
-        if starts and not (refs and _cut_url(refs[-1])):
-            refs.append(text)
-        else:
-            refs[-1] = join_note(refs[-1], text, self.markdown)
-
-
-def _plain_note_start(raw: str, cited: set[int]) -> tuple[int, str] | None:
-    """Superscript definitions only: ``<sup>`` and ``[^n]`` are Markdown."""
-    start = note_start(raw, cited)
-    if start and raw.lstrip()[:1] in "⁰¹²³⁴⁵⁶⁷⁸⁹":
-        return start
-    return None
-
-
-def _cut_url(text: str) -> bool:
-    return bool(re.search(r"(?:https?://|www\.)\S*[/\-_.]$", text))
 
 
 def _short_final(line: str, width: int) -> bool:
