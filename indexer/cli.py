@@ -60,11 +60,13 @@ def parse(file: Path, as_json: bool) -> None:
     click.echo(f"{article.id}: {article.title.zh or ''} / {article.title.en or ''}")
     click.echo(
         f"  {len(article.sections)} sections, {len(article.paragraphs)} paragraphs, "
-        f"{len(article.footnotes)} notes"
+        f"{len(article.footnotes)} notes" + (f", {len(article.references)} references" if article.references else "")
     )
     for fn in article.footnotes:
         for problem in fn.problems:
             click.echo(f"  note {fn.n}: {problem}")
+    for warning in article.warnings:
+        click.echo(f"  warning: {warning}")
 
 
 def index_option(f):
@@ -269,7 +271,8 @@ def sources(query: str, index_dir: Path | None, as_json: bool) -> None:
         click.echo(f"{src.key}  {who}  {c.title or c.url or c.raw}  "
                    f"(cited in {src.n_articles} article(s), {src.n_notes} note(s))")
         for cite in src.citing:
-            where = f"{cite.article_id} note {cite.n}" + (f", {cite.locator}" if cite.locator else "")
+            place = f"reference {cite.reference}" if cite.reference else f"note {cite.n}"
+            where = f"{cite.article_id} {place}" + (f", {cite.locator}" if cite.locator else "")
             click.echo(f"    {where}: {cite.sentence}")
     click.echo(f"{len(found)} source(s)", err=True)
 

@@ -36,7 +36,7 @@ def test_parse_json_has_the_documented_keys():
     assert article["id"] == A000
     assert article["title"] == {"zh": "俄羅斯強勢外交與美俄關係的未來發展",
                                 "en": "The Future Development of Russia-U.S. Diplomatic Relations"}
-    assert article["dates"] == {"submitted": "2007-08-15", "accepted": "2007-11-21"}
+    assert article["dates"] == {"submitted": "2007-08-15", "accepted": "2007-11-21", "revised": None, "published": None}
     assert [f["n"] for f in article["footnotes"]] == list(range(1, 23))
 
 

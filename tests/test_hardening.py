@@ -29,7 +29,7 @@ from tests.conftest import A000, A003, ROOT, SEED_000, SEED_003
 
 SEED_IDS = (A000, A003)
 PROBES = ("俄羅斯", "蒲亭", "拜登", "Putin", '"美俄關係"', "title:拜登", "source:state.gov",
-          "year:2021", "section:前言", "蘇聯 -拜登")
+          "year:2007", "section:前言", "蘇聯 -拜登")
 CRASH_SEED = int(os.environ.get("JIANSUO_CRASH_SEED", "20240607"))
 CRASH_TRIALS = int(os.environ.get("JIANSUO_CRASH_TRIALS", "20"))
 BIG_MB = float(os.environ.get("JIANSUO_BIG_MB", "0") or 0)

@@ -294,3 +294,27 @@ SNIFF = [
 @pytest.mark.parametrize("label, text, fmt", SNIFF, ids=[s[0] for s in SNIFF])
 def test_sniff_format(label, text, fmt):
     assert detect_format(text) == fmt
+
+
+@pytest.mark.parametrize("first,second,names", [("cp950", "gb18030", ("Big5", "GB18030")),
+                                                ("gb18030", "cp950", ("GB18030", "Big5"))])
+@pytest.mark.parametrize("cut", [3, 40, 100])
+def test_big5_mixed_with_gb18030_is_refused_not_indexed_as_garbage(tmp_path, first, second, names, cut):
+    """Half a file in each legacy encoding decodes without error either way; it must be refused."""
+    lines = big5_part(TEXTS["000"]).split("\n")
+    head = "\n".join(lines[:cut]).encode(first) + b"\n"
+    data = head + "\n".join(lines[cut:]).encode(second)
+    with pytest.raises(ReadError) as err:
+        read(write(tmp_path, data, "mixed.txt"))
+    message = str(err.value)
+    assert message.startswith(f"{tmp_path / 'mixed.txt'}: mixed encodings: {names[0]} up to byte offset ")
+    assert f", then {names[1]} from byte offset " in message
+    assert message.endswith("; re-save the whole file as UTF-8") and "\n" not in message
+    at = int(message.split(" from byte offset ")[1].split(" ")[0])
+    assert abs(at - len(head)) < 200  # names the place where the encoding changes
+
+
+@pytest.mark.parametrize("encoding", ["cp950", "gb18030"])
+def test_one_legacy_encoding_with_english_and_short_lines_is_not_called_mixed(encoding):
+    text = big5_part(TEXTS["000"] + TEXTS["003"])
+    assert decode(text.encode(encoding), "x").text == text

@@ -143,6 +143,22 @@ def body_blocks(article: Article, hl: Highlighter, note_label) -> tuple[list[Blo
     return blocks, refs
 
 
+@dataclass
+class ReferenceView:
+    n: int
+    html: Markup
+    marked: bool = False
+
+
+def reference_views(article: Article, hl: Highlighter) -> list[ReferenceView]:
+    """Return the reference-list entries with their links and query marks."""
+    out = []
+    for r in article.references:
+        spans = hl.spans(f"r{r.n}", r.text)
+        out.append(ReferenceView(r.n, marked(r.text, spans, url_links(r.text, r.urls)), bool(spans)))
+    return out
+
+
 def note_views(article: Article, hl: Highlighter, refs: dict[int, list[str]]) -> list[NoteView]:
     """Return every note with its links, its 同註 target and the markers that cite it."""
     out = []
