@@ -305,19 +305,26 @@ EXPORT_FORMATS = ("bibtex", "ris", "csl")
 @backend_option
 @click.option("--source", "source_key", help="Export one source (its key from `jiansuo sources`).")
 @click.option("--article", "article_id", help="Export the references of one article.")
+@click.option("--cite", "cite_id", help="Export the citation of one article itself (to cite it).")
 @click.option("--query", default=None, help="Export the sources matching a sources query.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to a file (UTF-8) instead of standard output.")
 @reports_errors
 def export(fmt: str, index_dir: Path | None, backend_location: str | None, source_key: str | None,
-           article_id: str | None, query: str | None, output: Path | None) -> None:
+           article_id: str | None, cite_id: str | None, query: str | None, output: Path | None) -> None:
     """Export references as BibTeX, RIS or CSL-JSON (all sources unless narrowed)."""
     from indexer.search.query import check_length
     from indexer.sources import find_source, search_sources
+    from indexer.sources.cite import article_citation
     from indexer.sources.export import citations_of, to_bibtex, to_csl_json, to_ris
 
     with _backend(index_dir, backend_location) as backend:
-        if article_id:
+        if cite_id:
+            article = backend.article(cite_id)
+            if article is None:
+                raise click.ClickException(f"no article {cite_id!r} in the index; see `jiansuo search`")
+            items = article_citation(article)
+        elif article_id:
             items = backend.article(article_id)
             if items is None:
                 raise click.ClickException(f"no article {article_id!r} in the index; see `jiansuo search`")

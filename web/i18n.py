@@ -169,6 +169,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "back_home": ("回首頁", "Back to the home page"),
     "bad_format": ("不支援的格式：{f}；請用 bibtex、ris 或 csl。", "Unknown format {f}; use bibtex, ris or csl."),
     "bad_export": ("請指定 source=、article= 或 q=。", "Give source=, article= or q= to export."),
+    "cite_this": ("引用本文", "Cite this article"),
+    "copy": ("複製", "Copy"),
+    "copied": ("已複製", "Copied"),
     "nothing_to_export": ("沒有可匯出的參考文獻：這篇文章沒有引用來源。", "Nothing to export: no cited source here."),
 }
 
