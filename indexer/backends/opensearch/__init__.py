@@ -96,7 +96,7 @@ class OpenSearchBackend(Backend):
                 changes = Changes(indexed, report)
                 for _aid, replaces, docs in changes.files(files, article_docs, progress):
                     writer.put(docs, replaces=replaces and not fresh)
-                gone = changes.vanished(roots)
+                gone = changes.vanished(roots, [d.resolve() for d in found.unreadable])
                 if fresh and current:
                     keep = set(indexed) - set(report.added) - set(report.updated) - set(gone)
                     for article, path, sha in stored_articles(client, self.loc, current, keep):
