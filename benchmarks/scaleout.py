@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import tempfile
+from contextlib import contextmanager, nullcontext
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -69,30 +71,27 @@ def char_truth(backend) -> dict[str, int]:
 
 
 def run_scaleout(size: str = "all", cache: Path = CACHE, repeats: int = 3, shards: int = 2,
-                 replicas: int = 1, folder: Path | None = FOLDER) -> dict:
-    """Measure the local index and a 2-node cluster on one corpus size; write ``<size>.json``."""
-    from indexer.backends.local import LocalBackend
-    from indexer.backends.opensearch import OpenSearchBackend
+                 replicas: int = 1, folder: Path | None = FOLDER, files: list[Path] | None = None,
+                 urls: list[str] | None = None) -> dict:
+    """Measure the local index and a 2-node cluster on one corpus size; write ``<size>.json``.
+
+    :param files: the article files (default: the corpus of ``size``).
+    :param urls: the nodes of a running cluster to use instead of starting two.
+    """
     from tests.opensearch_node import HEAP, OPENSEARCH_VERSION, start_cluster
 
-    files = files_for(size, cache)
+    files = files_for(size, cache) if files is None else files
     corpus = corpus_stats(files)
     result = {
         "size": size, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "command": f"python -m benchmarks scaleout --size {size}", "machine": machine_info(), "corpus": corpus,
-        "cluster": {"opensearch": OPENSEARCH_VERSION, "nodes": 2, "shards": shards, "replicas": replicas,
-                    "heap": " ".join(HEAP)},
+        "cluster": {"opensearch": OPENSEARCH_VERSION, "nodes": len(urls) if urls else 2, "shards": shards,
+                    "replicas": replicas, "heap": " ".join(HEAP)},
         "backends": {}, "load": {"before": os.getloadavg()},  # other work on the machine skews the times
     }
-    with tempfile.TemporaryDirectory(dir=cache) as tmp, start_cluster(Path(tmp) / "cluster", 2) as cluster:
-        hosts = ",".join(url.split("://", 1)[1] for url in cluster.urls)
-        backends = {"local": LocalBackend(Path(tmp) / "local"),
-                    "opensearch": OpenSearchBackend(f"opensearch+http://{hosts}/opinions", shards, replicas)}
-        for name, backend in backends.items():
-            result["backends"][name] = measure_backend(backend, files, corpus["bytes"], repeats)
-        result["char_truth"] = char_truth(backends["local"])
-        for backend in backends.values():
-            backend.close()
+    with tempfile.TemporaryDirectory() as tmp:
+        with (nullcontext(urls) if urls else _cluster_urls(start_cluster(Path(tmp) / "cluster", 2))) as nodes:
+            _measure_both(result, files, Path(tmp) / "local", nodes, shards, replicas, repeats)
     result["load"]["after"] = os.getloadavg()
     local, remote = (result["backends"][k]["latency"]["totals"] for k in ("local", "opensearch"))
     result["same_totals"] = sum(local[q] == remote.get(q) for q in local)
@@ -102,6 +101,30 @@ def run_scaleout(size: str = "all", cache: Path = CACHE, repeats: int = 3, shard
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{size}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", "utf-8")
     return result
+
+
+@contextmanager
+def _cluster_urls(cluster_context):
+    with cluster_context as cluster:
+        yield cluster.urls
+
+
+def _measure_both(result: dict, files: list[Path], local_dir: Path, urls: list[str], shards: int,
+                  replicas: int, repeats: int) -> None:
+    from indexer.backends.local import LocalBackend
+    from indexer.backends.opensearch import OpenSearchBackend
+
+    hosts = ",".join(url.split("://", 1)[1] for url in urls)
+    prefix = f"opinions-{secrets.token_hex(3)}"
+    backends = {"local": LocalBackend(local_dir),
+                "opensearch": OpenSearchBackend(f"opensearch+http://{hosts}/{prefix}", shards, replicas)}
+    try:
+        for name, backend in backends.items():
+            result["backends"][name] = measure_backend(backend, files, result["corpus"]["bytes"], repeats)
+        result["char_truth"] = char_truth(backends["local"])
+    finally:
+        for backend in backends.values():
+            backend.close()
 
 
 def render(folder: Path = FOLDER) -> list[str]:

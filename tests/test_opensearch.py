@@ -313,3 +313,20 @@ def test_serve_takes_a_backend(seeded, tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_the_scale_out_benchmark_measures_both_backends(opensearch_node, tmp_path):
+    from benchmarks.scaleout import render, run_scaleout
+    from tests.opensearch_node import delete
+
+    try:
+        r = run_scaleout("seeds", repeats=1, shards=1, replicas=0, folder=tmp_path,
+                         files=sorted(SEEDS.glob("*.txt")), urls=[opensearch_node.url])
+    finally:
+        delete(opensearch_node.url, "opinions-*")
+    local, remote = r["backends"]["local"], r["backends"]["opensearch"]
+    assert remote["passages"] == local["passages"] > 80 and remote["articles"] == 2
+    assert r["same_totals"] == r["queries"] == 35
+    assert {q: remote["latency"]["totals"][q] for q in r["char_truth"]} == r["char_truth"]
+    table = "\n".join(render(tmp_path))
+    assert "| `seeds` | opensearch |" in table and "opensearch 5/5" in table
