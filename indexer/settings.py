@@ -34,6 +34,8 @@ SETTINGS = [Setting(*row) for row in (  # name, environment variable, default, h
      "Longest query accepted, in characters (search, reader, sources, concordance, glossary)."),
     ("max_terms", "JIANSUO_MAX_TERMS", "64",
      "Most words and phrases one query may hold, expansions included."),
+    ("search_timeout_ms", "JIANSUO_SEARCH_TIMEOUT_MS", "5000",
+     "Time budget of one search in milliseconds; work beyond it stops with a message."),
     ("max_page_size", "JIANSUO_MAX_PAGE_SIZE", "100",
      "Largest number of hits one page or API call returns."),
     ("kwic_max_lines", "JIANSUO_KWIC_MAX_LINES", "2000",

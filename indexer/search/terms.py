@@ -1,0 +1,52 @@
+"""Which query words carry information: stop words and question words in both scripts and English.
+
+A pasted question (誰認為希臘語…的語言？) becomes a bag of its informative
+words; the function words and question words around them (誰, 是, 的, what,
+does) are left out, unless nothing else is left. Lists are folded
+(Simplified, lower case), as queries are when they are compared.
+
+>>> [w for w in ["谁", "认为", "希腊语", "的", "what", "putin", "吗", "，"] if is_informative(w)]
+['认为', '希腊语', 'putin']
+"""
+
+from __future__ import annotations
+
+import re
+
+from indexer.analysis import ENGLISH_STOP_WORDS
+
+QUESTION_WORDS = frozenset(
+    "什么 什么样 哪 哪个 哪些 哪里 哪儿 哪一 哪一个 哪一年 哪一种 哪种 哪位 哪家 哪国 哪方 谁 何 何时 何处 何地 何者 何种 "
+    "如何 为何 为什么 是否 是不是 有没有 能否 可否 吗 么 呢 吧 多少 几 几个 几年 怎么 怎样 怎么样 多久 多大 多长 "
+    "请问 请 问".split()
+)
+CHINESE_STOP_WORDS = frozenset(
+    "的 了 着 过 地 得 之 其 而 及 与 和 或 并 且 也 都 就 又 还 才 在 于 从 自 向 往 对 把 被 让 给 由 以 为 因 因为 所以 "
+    "是 有 这 那 这个 那个 这些 那些 此 该 个 一个 一种 一 上 下 中 内 时 后 前 等 所 者 则 即 但 但是 却 若 如果 "
+    "会 能 可以 可 要 将 已 已经 曾 曾经 被称为 称为 叫做 名为 位于 属于 成为 当 最 更 很 非常 之一 哪一 其中".split()
+)
+ENGLISH_QUESTION_WORDS = frozenset(
+    "what which who whom whose when where why how does do did is are was were can could should would "
+    "i me my we our you your he she they them their his her there been being not no about into than "
+    "then so if but".split()
+)
+STOP_WORDS = QUESTION_WORDS | CHINESE_STOP_WORDS | ENGLISH_STOP_WORDS | ENGLISH_QUESTION_WORDS
+_HAS_WORD_CHAR = re.compile(r"[^\W_]")
+
+
+_ASKING = QUESTION_WORDS | frozenset("what which who whom whose when where why how".split())
+
+
+def asks(words: list[str], text: str) -> bool:
+    """Tell whether a query is a question: a question word among its folded ``words``, or a final ?.
+
+    >>> asks(["谁", "发明"], "誰發明"), asks(["发明"], "發明？"), asks(["发明"], "發明")
+    (True, True, False)
+    """
+    return text.rstrip().endswith(("?", "？")) or any(w in _ASKING for w in words)
+
+
+def is_informative(word: str) -> bool:
+    """Tell whether a folded query word carries information (not punctuation, stop or question word)."""
+    return bool(_HAS_WORD_CHAR.search(word)) and word not in STOP_WORDS
+
