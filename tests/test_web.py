@@ -181,10 +181,11 @@ def test_api_search_is_the_cli_json(client, seed_index):
     from indexer.cli import main
 
     d = client.get("/api/search?q=俄罗斯 外交").get_json()
-    assert list(d) == ["query", "total", "took_ms", "expanded", "hits", "page", "limit", "facets"]
+    assert list(d) == ["query", "total", "took_ms", "expanded", "hits", "page", "limit", "facets",
+                       "total_all", "mode", "suggestions", "ignored"]
     assert d["query"] == "俄罗斯 外交" and d["total"] > d["limit"] == len(d["hits"]) == 10
     assert set(d["hits"][0]) == {"article", "title", "passage", "kind", "section", "text", "snippet",
-                                 "score", "notes", "position", "year"}
+                                 "score", "notes", "position", "year", "missing"}
     cli = json.loads(CliRunner().invoke(main, ["search", "俄罗斯 外交", "--json", "--index", str(seed_index)]).output)
     assert {**cli, "took_ms": 0} == {**d, "took_ms": 0}
     faceted = client.get("/api/search?q=俄罗斯 外交&facets=1").get_json()["facets"]

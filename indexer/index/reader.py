@@ -52,6 +52,7 @@ class Snapshot:
         self._docs_of_pids: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._arthash: np.ndarray | None = None
         self._kinds: np.ndarray | None = None
+        self._sections: tuple[np.ndarray, list[str]] | None = None
         self._lengths: tuple[np.ndarray, float] | None = None
         self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._cards: dict[str, dict | None] = {}
@@ -97,6 +98,21 @@ class Snapshot:
         if self._kinds is None:
             self._kinds = column_array(self.searcher.reader(), "kindnum", np.int64, len(PASSAGE_KINDS))
         return self._kinds
+
+    def sections(self) -> tuple[np.ndarray, list[str]]:
+        """Return each document's section as an index into the returned names (-1: none)."""
+        if self._sections is None:
+            reader = self.searcher.reader()
+            codes = np.full(reader.doc_count_all(), -1, dtype=np.int64)
+            names: list[str] = []
+            for raw in reader.lexicon("section"):
+                name = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                for leaf, offset in reader.leaf_readers():
+                    if leaf.doc_count_all() and ("section", name) in leaf:
+                        codes[_block_arrays(leaf.postings("section", name), offset)[0]] = len(names)
+                names.append(name)
+            self._sections = codes, names
+        return self._sections
 
     def arthash(self) -> np.ndarray:
         """Return the article key of every document."""

@@ -43,7 +43,8 @@ class Compiled:
 
     clauses: list[Clause] = field(default_factory=list)
     runs: list[list[int]] = field(default_factory=list)
-    required: Match | None = None
+    required: Match | None = None  # passages must match: optional words then only rank
+    restrict: Match | None = None  # article-level filters: optional words still must match
     excluded: Match | None = None
     words: frozenset[str] = frozenset()
     phrases: list[str] = field(default_factory=list)
@@ -95,19 +96,22 @@ def tokens(text: str) -> list[Token]:
 
 
 def count_terms(node, strict: bool = False) -> int:
-    """Count the words, phrases, fields and operators of a tree (best-match words count once).
+    """Count the words, phrases, fields and operators of a tree.
+
+    Unquoted best-match words at the top level count nothing here: they are
+    kept, most informative first, within what the limit leaves.
 
     >>> from indexer.search.query import parse_query
     >>> count_terms(parse_query("憲法 -丁 -丂 -七")), count_terms(parse_query("美俄關係 外交"), strict=True)
-    (7, 3)
+    (6, 3)
     """
     if isinstance(node, And):
         return sum(count_terms(n, strict) for n in node.items)
     if isinstance(node, (Or, Not, Required)):
         items = node.items if isinstance(node, Or) else [node.item]
         return 1 + sum(count_terms(n, True) for n in items)
-    if isinstance(node, Word) and strict:
-        return max(1, len(tokens(node.text)))
+    if isinstance(node, Word):
+        return max(1, len(tokens(node.text))) if strict else 0
     return 1
 
 
@@ -164,6 +168,8 @@ class Compiler:
                 run.clause(item.text, run.strict(item), [compact(item.text)[0]])
             elif isinstance(item, Word) and mode == "best":
                 run.clause(item.text, run.strict(item), [compact(item.text[:-1])[0]])
+            elif isinstance(item, Field) and not _is_passage_leaf(item):
+                run.restrict(run.strict(item))  # an article-level filter: words still must match
             elif isinstance(item, (Required, Phrase, Field)) or mode == "all":
                 run.require(run.strict(item.item if isinstance(item, Required) else item))
             else:  # an OR or a parenthesised group: one optional clause, matched strictly
@@ -171,7 +177,7 @@ class Compiler:
             bag.append([])
         run.bag(bag)
         if not any(_is_passage_leaf(leaf) for leaf in positive_leaves(node)):
-            run.require(run.kind("title"))  # only article fields: list the articles
+            run.restrict(run.kind("title"))  # only article fields: list the articles
         return run.finish()
 
 
@@ -365,6 +371,9 @@ class _Run:
 
     def require(self, m: Match) -> None:
         self.out.required = m if self.out.required is None else self.out.required & m
+
+    def restrict(self, m: Match) -> None:
+        self.out.restrict = m if self.out.restrict is None else self.out.restrict & m
 
     # ------------------------------------------------------------ best match
 

@@ -112,7 +112,7 @@ class Stats:
         """Return BM25's idf, never negative.
 
         >>> round(Stats(100, _EMPTY_F, 1.0, _EMPTY_F).idf(1), 2)
-        4.2
+        4.21
         """
         return float(np.log(1 + (self.n - df + 0.5) / (df + 0.5)))
 
@@ -157,16 +157,20 @@ class Ranked:
 
 
 def best_match(clauses: list[Clause], required: Match | None, excluded: Match | None,
-               universe: np.ndarray) -> Ranked:
-    """Combine optional clauses, required and excluded matches into one ranked list (see module doc)."""
+               universe: np.ndarray, restrict: Match | None = None) -> Ranked:
+    """Combine optional clauses, required, filtering and excluded matches into one ranked list.
+
+    With required parts (phrases, ``+words``) the optional clauses only rank
+    (OpenSearch ``must`` + ``should``); with filters alone (article fields) at
+    least one clause must match (``filter`` + ``should``, ``minimum_should_match: 1``).
+    """
     base = required
-    if clauses:
-        some = Match.empty()
-        for c in clauses:
-            some = some | c.exact | c.expanded
-        base = some if base is None else (base & some)
-    if base is None:
+    if base is None and clauses:
         base = Match.empty()
+        for c in clauses:
+            base = base | c.exact | c.expanded
+    if restrict is not None:
+        base = restrict.scaled(0.0) if base is None else base & restrict.scaled(0.0)
     if excluded is not None:
         base = base - excluded
     base = base.within(universe)
@@ -191,7 +195,7 @@ def best_match(clauses: list[Clause], required: Match | None, excluded: Match | 
             scores[at] += m.scores[ok]
             held[at] += weights[k] * (1.0 if exact else EXPANSION_WEIGHT)
     if required is not None:
-        scores += (required & base).scores if clauses else base.scores
+        scores += base.scores
     full = np.uint64((1 << len(clauses)) - 1)
     tiers = np.where(exact_bits == full, 2, np.where(any_bits == full, 1, 0)).astype(np.int8)
     if clauses:

@@ -70,7 +70,7 @@ class Searcher:
         try:
             compiled = self.compile(q, expand, max_query, mode, deadline)
             universe = self._universe(filters or {})
-            ranked = best_match(compiled.clauses, compiled.required, compiled.excluded, universe)
+            ranked = best_match(compiled.clauses, compiled.required, compiled.excluded, universe, compiled.restrict)
             deadline.check()
             top = order(ranked, max(RESCORE_WINDOW, page * limit))
             texts: dict[int, dict] = {}
@@ -97,7 +97,7 @@ class Searcher:
             result.hits.append(self._hit(stored(doc), float(ranked.scores[i]), hl,
                                          ranked.missing(i, compiled.clauses)))
         if facets:
-            result.facets = self._facets(ranked.docs, filters or {})
+            result.facets = self._facets(ranked.docs)
         if compiled.unknown or ranked.total_all < SUGGEST_BELOW:
             try:
                 result.suggestions = self.suggester.suggest(q, compiled, deadline)
@@ -148,8 +148,8 @@ class Searcher:
             self._articles = keys[order_], [ids[i] for i in order_]
         return self._articles
 
-    def _facets(self, docs: np.ndarray, filters: dict[str, str]) -> dict[str, dict[str, int]]:
-        """Count every match by article, kind, year and (within one article) section."""
+    def _facets(self, docs: np.ndarray) -> dict[str, dict[str, int]]:
+        """Count every match by article, kind, year and section."""
         out: dict[str, dict[str, int]] = {}
         kinds = self.snap.kinds()[docs]
         counts = np.bincount(kinds, minlength=len(PASSAGE_KINDS) + 1)
@@ -165,13 +165,9 @@ class Searcher:
             if year is not None:
                 years[str(year)] = years.get(str(year), 0) + n
         out["year"] = _sorted(years)
-        if "article" in filters:
-            sections: dict[str, int] = {}
-            for d in docs.tolist():
-                sid = self.snap.searcher.stored_fields(d).get("section")
-                if sid is not None:
-                    sections[sid] = sections.get(sid, 0) + 1
-            out["section"] = _sorted(sections)
+        codes, names = self.snap.sections()
+        per = np.bincount(codes[docs] + 1, minlength=len(names) + 1)[1:] if len(docs) else []
+        out["section"] = _sorted({names[k]: int(n) for k, n in enumerate(per) if n})
         return out
 
 
