@@ -585,3 +585,22 @@ def test_a_missing_index_says_how_to_build_one(tmp_path):
     body = page(client, "/search?q=x", 503)
     assert "jiansuo index" in body
     assert "jiansuo index" in assert_json_error(client.get("/api/search?q=x"), 503)["error"]
+
+
+def test_search_page_shows_missing_words_suggestions_and_mode_all(client):
+    text = page(client, "/search?q=拜登 普京&expand=0&n=100")
+    total, total_all = int(attrs(text, "data-total")[0]), int(attrs(text, "data-total-all")[0])
+    assert 0 < total_all < total
+    missing = re.findall(r"data-missing>(.*?)</span>", text, re.S)
+    assert len(missing) == total - total_all
+    assert all(m in ("缺少：<s>拜登</s>", "缺少：<s>普京</s>") for m in missing)
+    strict = page(client, "/search?q=拜登 普京&expand=0&n=100&mode=all")
+    assert attrs(strict, "data-total") == [str(total_all)] and "data-missing" not in strict
+    assert 'data-mode="best"' in strict and 'data-mode="all"' in text
+    api = client.get("/api/search?q=拜登 普京&expand=0&mode=all").get_json()
+    assert (api["total"], api["mode"]) == (total_all, "all")
+    fixed = page(client, "/search?q=普金&lang=en")
+    assert "Did you mean: " in fixed and 'data-suggestion="普京"' in fixed
+    assert client.get("/api/search?q=Puttin").get_json()["suggestions"][0] == "Putin"
+    quoted = page(client, '/search?q=誰是蒲亭 "<i>普丁</i>"&expand=0')  # a quotation found nowhere
+    assert "<s>&lt;i&gt;普丁&lt;/i&gt;</s>" in quoted and "<i>普丁" not in quoted

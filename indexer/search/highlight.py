@@ -74,9 +74,11 @@ def match_spans(text: str, words: frozenset[str], phrases: list[str],
 def best_window(text: str, spans: list[tuple[int, int]], width: int = 160) -> tuple[int, int]:
     """Return the ``(start, end)`` of the ``width``-character fragment holding the most spans.
 
-    ``spans`` are sorted and disjoint (as :func:`match_spans` returns them), so
-    each candidate window is counted with two binary searches: linear in the
-    number of spans, whatever the length of the text.
+    Each span counts 1 / (how many spans mark the same text), so a fragment
+    showing a rare term beats one showing the common one again. ``spans``
+    are sorted and disjoint (as :func:`match_spans` returns them), so each
+    candidate window is summed with two binary searches over prefix sums:
+    linear in the number of spans, whatever the length of the text.
 
     >>> best_window("x" * 1000, [(10, 12), (500, 502), (520, 522), (600, 602)], 160)
     (468, 628)
@@ -85,14 +87,21 @@ def best_window(text: str, spans: list[tuple[int, int]], width: int = 160) -> tu
         return 0, len(text)
     if not spans:
         return 0, width
+    keys = [fold(text[s:e]) for s, e in spans]
+    counts: dict[str, int] = {}
+    for k in keys:
+        counts[k] = counts.get(k, 0) + 1
+    prefix = [0.0]
+    for k in keys:
+        prefix.append(prefix[-1] + 1 / counts[k])
     starts = [s for s, _e in spans]
     ends = [e for _s, e in spans]
-    best, start = -1, 0
+    best, start = -1.0, 0
     for s, _e in spans:
         lo = max(0, min(s - width // 5, len(text) - width))
-        count = bisect.bisect_right(ends, lo + width) - bisect.bisect_left(starts, lo)
-        if count > best:
-            best, start = count, lo
+        weight = prefix[bisect.bisect_right(ends, lo + width)] - prefix[bisect.bisect_left(starts, lo)]
+        if weight > best + 1e-12:
+            best, start = weight, lo
     return start, start + width
 
 
@@ -108,7 +117,8 @@ def best_region(text: str, words: frozenset[str], phrases: list[str],
     A cheap first pass for multi-megabyte passages: the folded text is scanned
     with ``str.find`` for each phrase (white space left in) and for the start
     of each word, and the region is centred on the ``width`` characters with
-    the most of them; only the region is then segmented and marked.
+    the most of them, each weighted by 1 / its count so that rare terms win;
+    only the region is then segmented and marked.
 
     >>> best_region("甲" * 9000 + "俄羅斯" + "乙" * 9000, frozenset(), ["俄罗斯"])
     (7000, 11000)
@@ -116,21 +126,25 @@ def best_region(text: str, words: frozenset[str], phrases: list[str],
     folded = fold(text)
     probes = [p for p in (fold(x) for x in phrases) if p.strip()]
     probes += [w[: max(1, len(w) - 1)] for w in words] + list(prefixes)
-    hits: list[int] = []
+    hits: list[tuple[int, float]] = []
     for p in probes:
+        found = []
         i = folded.find(p)
-        while i >= 0 and len(hits) < _MAX_PROBES:
-            hits.append(i)
+        while i >= 0 and len(found) < _MAX_PROBES:
+            found.append(i)
             i = folded.find(p, i + 1)
+        hits += [(h, 1 / len(found)) for h in found]  # a rare term outweighs a frequent one
     if not hits:
         return 0, min(len(text), 2 * REGION)
     hits.sort()
-    best, centre, j = -1, hits[0], 0
-    for i, h in enumerate(hits):
-        while hits[j] < h - width:
+    best, centre, j, weight = -1.0, hits[0][0], 0, 0.0
+    for h, w in hits:
+        weight += w
+        while hits[j][0] < h - width:
+            weight -= hits[j][1]
             j += 1
-        if i - j > best:
-            best, centre = i - j, (hits[j] + h) // 2
+        if weight > best + 1e-12:
+            best, centre = weight, (hits[j][0] + h) // 2
     lo = max(0, centre - REGION)
     return lo, min(len(text), lo + 2 * REGION)
 
