@@ -43,9 +43,10 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "relevance":
             from benchmarks import relevance
 
-            out = Path(__file__).resolve().parent / "results" / "relevance.json"
-            result = relevance.run(args.data or relevance.DEFAULT_DATA, args.engines, args.sample,
-                                   args.styles or relevance.STYLES, None if args.sample else out)
+            data = args.data or relevance.DEFAULT_DATA
+            out = Path(__file__).resolve().parent / "results" / "relevance" / f"{data.stem}.json"
+            result = relevance.run(data, args.engines, args.sample, args.styles or relevance.STYLES,
+                                   None if args.sample or args.engines or args.styles else out)
             print("\n".join(relevance.table(result)))
         else:
             from benchmarks.report import write_report

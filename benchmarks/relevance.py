@@ -9,7 +9,9 @@ Every paragraph is indexed; every question is asked in three styles:
   content words (jieba words tagged as nouns, verbs, adjectives, numbers or
   foreign words; question words dropped), the three rarest in the collection,
   in the question's order, separated by spaces;
-* ``typed-simplified`` -- the same terms converted to Simplified by OpenCC.
+* ``typed-simplified`` -- the same terms converted to Simplified by OpenCC;
+* ``typed-random`` -- a harsher check: three of the question's content words
+  drawn at random (fixed seed), rare or not.
 
 Each engine returns its top 10 paragraphs; we report MRR@10, recall@1,
 recall@10 and the share of queries with no hit. Peers, in the same run:
@@ -27,6 +29,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import random
 import re
 import shutil
 import tempfile
@@ -38,7 +41,8 @@ from functools import lru_cache
 from pathlib import Path
 
 DEFAULT_DATA = Path(os.environ.get("JIANSUO_DRCD", "/work/shared/data/drcd/DRCD_dev.json"))
-STYLES = ("pasted", "typed", "typed-simplified")
+STYLES = ("pasted", "typed", "typed-simplified", "typed-random")
+SEED = 3
 TYPED_TERMS = 3
 CONTENT_TAGS = ("n", "v", "a", "m", "eng", "j", "i", "l")  # POS prefixes a person types
 QUESTION_WORDS = frozenset(
@@ -113,8 +117,8 @@ class TermPicker:
             self.n += 1
             self.df.update(set(jieba.cut(_fold(p))))
 
-    def pick(self, question: str, k: int = TYPED_TERMS) -> str:
-        """Return ``k`` content words of ``question`` (its own script), rarest first chosen, in order."""
+    def content_words(self, question: str) -> list[tuple[int, str, str]]:
+        """Return (offset, word as written, folded word) for each distinct content word of ``question``."""
         import jieba.posseg
 
         folded = _fold(question)  # same length: offsets point into the question
@@ -130,14 +134,25 @@ class TermPicker:
             if key not in seen:
                 seen.add(key)
                 unique.append((start, orig, key))
-        rarest = sorted(unique, key=lambda x: (self.df[x[2]], x[0]))[:k]
-        return " ".join(orig for _s, orig, _k in sorted(rarest))
+        return unique
+
+    def pick(self, question: str, k: int = TYPED_TERMS, rng: random.Random | None = None) -> str:
+        """Return ``k`` content words of ``question`` in its order: the rarest, or drawn with ``rng``."""
+        words = self.content_words(question)
+        if rng is not None:
+            chosen = rng.sample(words, k) if len(words) > k else words
+        else:
+            chosen = sorted(words, key=lambda x: (self.df[x[2]], x[0]))[:k]
+        return " ".join(orig for _s, orig, _k in sorted(chosen))
 
 
 def queries(data: Drcd, picker: TermPicker, style: str) -> list[str]:
     """Return one query per question in ``style``."""
     if style == "pasted":
         return [q.text for q in data.questions]
+    if style == "typed-random":
+        rng = random.Random(SEED)
+        return [picker.pick(q.text, rng=rng) or q.text for q in data.questions]
     typed = [picker.pick(q.text) or q.text for q in data.questions]
     if style == "typed":
         return typed
@@ -294,6 +309,40 @@ def run(data_path: Path = DEFAULT_DATA, names: Iterable[str] | None = None, samp
         results.parent.mkdir(parents=True, exist_ok=True)
         results.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", "utf-8")
     return result
+
+
+def section(result: dict) -> list[str]:
+    """Return the relevance section of RESULTS.md for one saved run: method, then results."""
+    by = result["engines"]
+    ours = by.get("jiansuo", {})
+    lines = [
+        "## Relevance", "",
+        f"Date: {result['date']}. Data: DRCD dev split ({result['paragraphs']:,} Traditional-Chinese"
+        f" Wikipedia paragraphs, {result['questions']:,} questions; Delta Electronics, CC BY-SA 3.0,"
+        " read from where it lies, never copied here). Reproduce: `python -m benchmarks relevance`"
+        " (`--data FILE` for another split of the same format).", "",
+        "Method: every paragraph is indexed (jiansuo: one article file per Wikipedia article, hits"
+        " restricted to paragraphs; tantivy: one document per paragraph). Every question is asked"
+        " in four styles: `pasted`, the question as written; `typed`, the three rarest content words"
+        " of the question (jieba words tagged noun, verb, adjective, number or foreign word, question"
+        " words dropped), in the question's order; `typed-simplified`, those terms in Simplified"
+        " (OpenCC); `typed-random`, three content words drawn at random (seed 3), a harsher stand-in"
+        " for what people type. A query scores 1/rank if its paragraph is among the top 10 (MRR@10).",
+        "Peers, same run: tantivy BM25 over jieba words, query words ORed (`tantivy-words`), and"
+        " over single Han characters, ORed (`tantivy-han1`). jiansuo runs with glossary expansion"
+        " off, as the peers have none.", "",
+    ]
+    lines += table(result)
+    targets = [("pasted", 0.93), ("typed", 0.85), ("typed-simplified", 0.85)]
+    met = []
+    for style, goal in targets:
+        mine = ours.get(style, {}).get("mrr@10")
+        best_peer = max((e[style]["mrr@10"] for n, e in by.items() if n != "jiansuo" and style in e), default=None)
+        if mine is not None:
+            met.append(f"{style}: {mine:.3f} (target {goal}, best peer {best_peer:.3f})")
+    no_hit = max((m["no_hit"] for m in ours.values()), default=0)
+    lines += ["", "jiansuo: " + "; ".join(met) + f"; most queries without a hit in any style: {100 * no_hit:.1f}%."]
+    return lines
 
 
 def table(result: dict) -> list[str]:

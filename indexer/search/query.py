@@ -200,13 +200,14 @@ class _Parser:
                 continue
             if kind == "and":
                 self.take()
-                if items:
-                    items[-1] = required(items[-1])
-                    joined = True
+                joined = bool(items)
                 continue
             item = self.parse_or(depth)
             if item is not None:
-                items.append(required(item) if joined else item)
+                if joined:  # both sides of AND are required; a dangling AND changes nothing
+                    items[-1] = required(items[-1])
+                    item = required(item)
+                items.append(item)
                 joined = False
         items = _unique(items)
         if not items:

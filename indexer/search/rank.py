@@ -15,7 +15,7 @@ How a passage's score is made (the OpenSearch backend maps each step onto its DS
    passage with the exact form (tier 1 below tier 2).
 3. **Coverage.** Passages holding every clause in its exact form come first
    (tier 2), then every clause with some expanded (tier 1), then the rest
-   (tier 0); within a tier the BM25 sum is multiplied by ``coverage ** 2``,
+   (tier 0); within a tier the BM25 sum is multiplied by ``coverage``,
    coverage being the share of the query's idf the passage holds, so passages
    missing the least informative terms come next. OpenSearch: a
    ``constant_score`` clause requiring every term, boosted far above the rest,
@@ -44,7 +44,7 @@ import numpy as np
 
 K1, B = 1.2, 0.75
 EXPANSION_WEIGHT = 0.8
-COVERAGE_POWER = 2.0
+COVERAGE_POWER = 1.0
 RESCORE_WINDOW = 100
 PHRASE_BONUS = 0.5
 PROXIMITY_BONUS = 0.3
