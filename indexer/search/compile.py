@@ -15,20 +15,19 @@ limit counts every word, phrase, field and operator before anything is read.
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
 from whoosh import query as wq
 
 from indexer import settings
-from indexer.analysis import ENGLISH_STOP_WORDS, compact, fold, segment, stem_word
+from indexer.analysis import compact
 from indexer.errors import JiansuoError, QueryError
 from indexer.index.reader import Snapshot
 from indexer.search.highlight import Highlighter
 from indexer.search.query import And, Field, Not, Or, Phrase, Required, Word, positive_leaves, year_range
 from indexer.search.rank import EXPANSION_WEIGHT, Clause, Match, Stats
-from indexer.search.terms import asks, is_informative
+from indexer.search.terms import Deadline, Token, asks, count_terms, is_informative, tokens
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002a6df]")
 ARTICLE_FIELDS = {"title": "title_c", "author": "author_c", "keyword": "keyword_c"}
@@ -56,63 +55,6 @@ class Compiled:
     def highlighter(self) -> Highlighter:
         """Return what this query marks in a passage."""
         return Highlighter(self.words, self.phrases, self.prefixes)
-
-
-@dataclass
-class Token:
-    text: str  # as typed
-    key: str  # folded; stemmed if Latin
-    han: bool
-
-
-class Deadline:
-    """A time budget for one search; :meth:`check` raises once it is spent."""
-
-    def __init__(self, ms: int | None = None):
-        ms = settings.get_int("search_timeout_ms") if ms is None else ms
-        self.ms = ms
-        self.end = time.monotonic() + ms / 1000
-
-    def check(self) -> None:
-        if time.monotonic() > self.end:
-            raise QueryError(f"The search took longer than {self.ms:,} ms and was stopped. "
-                             "Search for fewer or rarer words, or a quoted phrase.", code="timeout", ms=self.ms)
-
-
-def tokens(text: str) -> list[Token]:
-    """Return the words of ``text`` as typed and as indexed (English stop words left out).
-
-    >>> [(t.text, t.key) for t in tokens("俄羅斯的Relations")]
-    [('俄羅斯', '俄罗斯'), ('的', '的'), ('Relations', 'relat')]
-    """
-    folded = fold(text)
-    out = []
-    for w, _pos, start, end in segment(folded, subwords=False):
-        han = bool(_HAN.match(w))
-        if not han and w in ENGLISH_STOP_WORDS:
-            continue
-        out.append(Token(text[start:end], w if han else stem_word(w), han))
-    return out
-
-
-def count_terms(node, strict: bool = False) -> int:
-    """Count the words, phrases, fields and operators of a tree.
-
-    Unquoted best-match words at the top level count nothing here: they are
-    kept, most informative first, within what the limit leaves.
-
-    >>> from indexer.search.query import parse_query
-    >>> count_terms(parse_query("憲法 -丁 -丂 -七")), count_terms(parse_query("美俄關係 外交"), strict=True)
-    (6, 3)
-    """
-    if isinstance(node, And):
-        return sum(count_terms(n, strict) for n in node.items)
-    if isinstance(node, (Or, Not, Required)):
-        items = node.items if isinstance(node, Or) else [node.item]
-        return 1 + sum(count_terms(n, True) for n in items)
-    if isinstance(node, Word):
-        return max(1, len(tokens(node.text))) if strict else 0
-    return 1
 
 
 class Compiler:

@@ -18,7 +18,6 @@ Simplified query highlights Traditional text.
 from __future__ import annotations
 
 import bisect
-import re
 
 from markupsafe import escape
 

@@ -15,9 +15,9 @@ How a passage's score is made (the OpenSearch backend maps each step onto its DS
    passage with the exact form (tier 1 below tier 2).
 3. **Coverage.** Passages holding every clause in its exact form come first
    (tier 2), then every clause with some expanded (tier 1), then the rest
-   (tier 0); within a tier the BM25 sum is multiplied by ``coverage``,
-   coverage being the share of the query's idf the passage holds, so passages
-   missing the least informative terms come next. OpenSearch: a
+   (tier 0); within a tier the BM25 sum is multiplied by ``coverage``, the
+   share of the query's squared idf the passage holds, so passages missing
+   only the least informative terms come next. OpenSearch: a
    ``constant_score`` clause requiring every term, boosted far above the rest,
    and ``minimum_should_match: 1``.
 4. **Bonuses** on the best ``RESCORE_WINDOW`` passages: for each pair of
@@ -45,6 +45,7 @@ import numpy as np
 K1, B = 1.2, 0.75
 EXPANSION_WEIGHT = 0.8
 COVERAGE_POWER = 1.0
+IDF_POWER = 2.0
 RESCORE_WINDOW = 100
 PHRASE_BONUS = 0.5
 PROXIMITY_BONUS = 0.3
@@ -178,7 +179,7 @@ def best_match(clauses: list[Clause], required: Match | None, excluded: Match | 
     exact_bits = np.zeros(n, dtype=np.uint64)
     any_bits = np.zeros(n, dtype=np.uint64)
     scores = np.zeros(n)
-    weights = np.array([max(c.idf, 1e-6) for c in clauses])
+    weights = np.array([max(c.idf, 1e-6) for c in clauses]) ** IDF_POWER
     held = np.zeros(n)
     for k, c in enumerate(clauses):
         bit = np.uint64(1 << k)

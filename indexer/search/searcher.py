@@ -23,11 +23,12 @@ from indexer.index.columns import article_key
 from indexer.index.reader import Snapshot
 from indexer.index.schema import PASSAGE_KINDS
 from indexer.model import Hit, SearchResult
-from indexer.search.compile import Compiled, Compiler, Deadline, restriction
+from indexer.search.compile import Compiled, Compiler, restriction
 from indexer.search.highlight import Highlighter, snippet
 from indexer.search.query import parse_query
 from indexer.search.rank import RESCORE_WINDOW, best_match, order, rescore
 from indexer.search.suggest import Suggester
+from indexer.search.terms import Deadline
 
 FACETS = ("article", "kind", "year", "section")
 SUGGEST_BELOW = 3  # suggest other spellings when fewer passages than this hold every term

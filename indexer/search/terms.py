@@ -1,4 +1,6 @@
-"""Which query words carry information: stop words and question words in both scripts and English.
+"""Query words: how a query is cut, which words carry information, and the limits on a search.
+
+:func:`tokens` cuts text as the index does (folded, English stemmed).
 
 A pasted question (誰認為希臘語…的語言？) becomes a bag of its informative
 words; the function words and question words around them (誰, 是, 的, what,
@@ -12,8 +14,13 @@ does) are left out, unless nothing else is left. Lists are folded
 from __future__ import annotations
 
 import re
+import time
+from dataclasses import dataclass
 
-from indexer.analysis import ENGLISH_STOP_WORDS
+from indexer import settings
+from indexer.analysis import ENGLISH_STOP_WORDS, fold, segment, stem_word
+from indexer.errors import QueryError
+from indexer.search.query import And, Not, Or, Required, Word
 
 QUESTION_WORDS = frozenset(
     "什么 什么样 哪 哪个 哪些 哪里 哪儿 哪一 哪一个 哪一年 哪一种 哪种 哪位 哪家 哪国 哪方 谁 何 何时 何处 何地 何者 何种 "
@@ -30,6 +37,7 @@ ENGLISH_QUESTION_WORDS = frozenset(
     "i me my we our you your he she they them their his her there been being not no about into than "
     "then so if but".split()
 )
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002a6df]")
 STOP_WORDS = QUESTION_WORDS | CHINESE_STOP_WORDS | ENGLISH_STOP_WORDS | ENGLISH_QUESTION_WORDS
 _HAS_WORD_CHAR = re.compile(r"[^\W_]")
 
@@ -50,3 +58,59 @@ def is_informative(word: str) -> bool:
     """Tell whether a folded query word carries information (not punctuation, stop or question word)."""
     return bool(_HAS_WORD_CHAR.search(word)) and word not in STOP_WORDS
 
+
+@dataclass
+class Token:
+    text: str  # as typed
+    key: str  # folded; stemmed if Latin
+    han: bool
+
+
+class Deadline:
+    """A time budget for one search; :meth:`check` raises once it is spent."""
+
+    def __init__(self, ms: int | None = None):
+        ms = settings.get_int("search_timeout_ms") if ms is None else ms
+        self.ms = ms
+        self.end = time.monotonic() + ms / 1000
+
+    def check(self) -> None:
+        if time.monotonic() > self.end:
+            raise QueryError(f"The search took longer than {self.ms:,} ms and was stopped. "
+                             "Search for fewer or rarer words, or a quoted phrase.", code="timeout", ms=self.ms)
+
+
+def tokens(text: str) -> list[Token]:
+    """Return the words of ``text`` as typed and as indexed (English stop words left out).
+
+    >>> [(t.text, t.key) for t in tokens("俄羅斯的Relations")]
+    [('俄羅斯', '俄罗斯'), ('的', '的'), ('Relations', 'relat')]
+    """
+    folded = fold(text)
+    out = []
+    for w, _pos, start, end in segment(folded, subwords=False):
+        han = bool(_HAN.match(w))
+        if not han and w in ENGLISH_STOP_WORDS:
+            continue
+        out.append(Token(text[start:end], w if han else stem_word(w), han))
+    return out
+
+
+def count_terms(node, strict: bool = False) -> int:
+    """Count the words, phrases, fields and operators of a tree.
+
+    Unquoted best-match words at the top level count nothing here: they are
+    kept, most informative first, within what the limit leaves.
+
+    >>> from indexer.search.query import parse_query
+    >>> count_terms(parse_query("憲法 -丁 -丂 -七")), count_terms(parse_query("美俄關係 外交"), strict=True)
+    (6, 3)
+    """
+    if isinstance(node, And):
+        return sum(count_terms(n, strict) for n in node.items)
+    if isinstance(node, (Or, Not, Required)):
+        items = node.items if isinstance(node, Or) else [node.item]
+        return 1 + sum(count_terms(n, True) for n in items)
+    if isinstance(node, Word):
+        return max(1, len(tokens(node.text))) if strict else 0
+    return 1
