@@ -1,11 +1,12 @@
 """Did you mean: the nearest indexed words to the words of a query that found little.
 
 Distances are Levenshtein distances on folded text (Simplified, lower case), so
-普金 → 普京 and Puttin → Putin are one edit away. Candidates come from a
-deletion index over the word index's vocabulary (every word with one
-character left out, built on first use once per index version and shared
-by every searcher: about a second on 1,541 opinions), so a lookup costs a
-few dictionary probes, not a scan. The index holds English stems, so an
+普金 → 普京 and Puttin → Putin are one edit away. Candidates come from the
+word index's vocabulary: English words through a deletion index (every word
+with one letter left out), Chinese words through the index's prefix search
+plus a table of words without their first character; both tables are built
+on first use once per index version and shared by every searcher, so a
+lookup costs a few probes, not a scan. The index holds English stems, so an
 English word is compared by its stem and shown with its own ending again
 (propotionality → stem propotion → proportion → proportionality).
 
@@ -43,28 +44,34 @@ def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))} if len(word) > 1 else set()
 
 
-_shared: dict[tuple, dict[str, list[str]]] = {}
+_shared: dict[tuple, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
 _shared_lock = threading.Lock()
+_MAX_PREFIXED = 5000  # words read per prefix when looking for neighbours
 
 
-def vocabulary(reader, key: tuple) -> dict[str, list[str]]:
-    """Map every suggestible word and each of its one-deletions to the words (one per index version)."""
+def vocabulary(reader, key: tuple) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Return (English word or one-deletion → words, Chinese word without its first character → words).
+
+    Built once per index version (``key``) and shared. Chinese neighbours that
+    keep the first character are found through the word index's own prefix
+    search, so only the first character needs a table.
+    """
     with _shared_lock:
         found = _shared.get(key)
         if found is None:
-            found = {}
+            latin: dict[str, list[str]] = {}
+            tails: dict[str, list[str]] = {}
             for raw in reader.lexicon("body"):
                 w = raw.decode("utf-8") if isinstance(raw, bytes) else raw
                 if _HAN.match(w):
-                    if len(w) < 2:
-                        continue
-                elif not (_LATIN_WORD.fullmatch(w) and len(w) > 2):
-                    continue
-                for d in _deletes(w) | {w}:
-                    found.setdefault(d, []).append(w)
+                    if len(w) > 1:
+                        tails.setdefault(w[1:], []).append(w)
+                elif _LATIN_WORD.fullmatch(w) and len(w) > 2:
+                    for d in _deletes(w) | {w}:
+                        latin.setdefault(d, []).append(w)
             while len(_shared) >= 2:
                 _shared.pop(next(iter(_shared)))
-            _shared[key] = found
+            found = _shared[key] = (latin, tails)
         return found
 
 
@@ -74,8 +81,22 @@ class Suggester:
     def __init__(self, snap):
         self.snap = snap
 
-    def _vocabulary(self) -> dict[str, list[str]]:
+    def _vocabulary(self):
         return vocabulary(self.snap.searcher.reader(), (str(self.snap.store.path), self.snap.generation))
+
+    def _han_neighbours(self, key: str, tails: dict[str, list[str]]) -> set[str]:
+        """Return indexed Chinese words one edit from ``key`` (candidates; distances checked later)."""
+        reader = self.snap.searcher.reader()
+        found = set(tails.get(key[1:], ())) | set(tails.get(key, ()))  # first character changed or added
+        for i in range(1, len(key)):  # the others: words sharing the first i characters
+            for n, w in enumerate(reader.expand_prefix("body", key[:i])):
+                w = w.decode("utf-8") if isinstance(w, bytes) else w
+                if abs(len(w) - len(key)) <= 1:
+                    found.add(w)
+                if n >= _MAX_PREFIXED:
+                    break
+        found |= {d for d in _deletes(key) if reader.doc_frequency("body", d)}
+        return {w for w in found if len(w) > 1}
 
     def nearest(self, word: str) -> list[str]:
         """Return the indexed words one edit from ``word`` (two for English words of 7+ letters), most frequent first."""
@@ -85,12 +106,15 @@ class Suggester:
             return []
         key = typed if han else stem_word(typed)
         ending = typed[len(key):] if not han and typed.startswith(key) else ""
-        index = self._vocabulary()
+        latin, tails = self._vocabulary()
         limit = 2 if not han and len(key) >= 7 else 1
-        probes = _deletes(key) | {key}
-        if limit == 2:
-            probes |= {d2 for d in _deletes(key) for d2 in _deletes(d)}
-        found = {w for p in probes for w in index.get(p, ())}
+        if han:
+            found = self._han_neighbours(key, tails)
+        else:
+            probes = _deletes(key) | {key}
+            if limit == 2:
+                probes |= {d2 for d in _deletes(key) for d2 in _deletes(d)}
+            found = {w for p in probes for w in latin.get(p, ())}
         found = [w for w in found if w != key and levenshtein(w, key) <= limit]
         reader = self.snap.searcher.reader()
         found.sort(key=lambda w: (levenshtein(w, key), -reader.doc_frequency("body", w), w))
