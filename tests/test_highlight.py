@@ -53,3 +53,10 @@ def test_search_on_a_multi_megabyte_single_line_article(tmp_path):
         assert r.total == 1 and took < 3, took
         marks = re.findall(r"<mark>(.*?)</mark>", r.hits[0].snippet)
         assert marks and set(marks) == {"俄羅斯"}
+
+
+def test_a_snippet_never_cuts_a_mark_in_two():
+    for gap in range(140, 170):  # the second match straddles the end of a 160-character window
+        text = "乙" * 10 + "俄羅斯" + "甲" * gap + "俄羅斯" + "丙" * 200
+        out = snippet(text, match_spans(text, frozenset(), ["俄羅斯"]), 160, BracketFormatter())
+        assert set(re.findall("【(.*?)】", out)) == {"俄羅斯"}, gap

@@ -197,8 +197,20 @@ class BracketFormatter(Formatter):
 
 def snippet(text: str, spans: list[tuple[int, int]], width: int = 160,
             formatter: Formatter | None = None) -> str:
-    """Return the best ``width``-character fragment of ``text`` rendered by ``formatter`` (HTML)."""
+    """Return the best ``width``-character fragment of ``text`` rendered by ``formatter`` (HTML).
+
+    The fragment is widened to whole matches: a mark is never cut in two.
+
+    >>> snippet("甲" * 200 + "俄羅斯", [(200, 203)], width=160, formatter=BracketFormatter())[-6:]
+    '甲【俄羅斯】'
+    """
     start, end = best_window(text, spans, width)
+    k = bisect.bisect_left(spans, (end, end)) - 1  # the last span starting before the end
+    if k >= 0 and spans[k][1] > end:
+        end = spans[k][1]
+    k = bisect.bisect_right(spans, (start, len(text) + 1)) - 1  # the last span starting at or before start
+    if k >= 0 and spans[k][0] < start < spans[k][1]:
+        start = spans[k][0]
     return (formatter or HtmlFormatter()).format(text, spans, start, end)
 
 
