@@ -7,8 +7,9 @@ Every paragraph is indexed; every question is asked in three styles:
 * ``pasted`` -- the question exactly as written;
 * ``typed`` -- the few terms a person would type for it: the question's
   content words (jieba words tagged as nouns, verbs, adjectives, numbers or
-  foreign words; question words dropped), the three rarest in the collection,
-  in the question's order, separated by spaces;
+  foreign words; question words such as 哪一條 and counted words without a
+  digit such as 一座 dropped), the three rarest in the collection, in the
+  question's order, separated by spaces;
 * ``typed-simplified`` -- the same terms converted to Simplified by OpenCC;
 * ``typed-random`` -- a harsher check: three of the question's content words
   drawn at random (fixed seed), rare or not.
@@ -127,7 +128,9 @@ class TermPicker:
             start = folded.index(w.word, at)
             at = start + len(w.word)
             if (w.flag.startswith(CONTENT_TAGS) and w.word not in QUESTION_WORDS
-                    and (len(w.word) > 1 or not _HAN.match(w.word)) and w.word.strip()):
+                    and not w.word.startswith(("哪", "几", "多少"))  # 哪一條, 幾個: questions
+                    and not (w.flag == "m" and not re.search(r"\d", w.word))  # 一座, 一個: no number
+                    and len(w.word) > 1 and w.word.strip()):
                 words.append((start, question[start:at], w.word))
         seen, unique = set(), []
         for start, orig, key in words:
@@ -293,7 +296,7 @@ def run(data_path: Path = DEFAULT_DATA, names: Iterable[str] | None = None, samp
     picker = TermPicker(p for paras in data.paragraphs for p in paras)
     style_queries = {s: queries(data, picker, s) for s in styles}
     result = {"data": str(data_path), "paragraphs": sum(map(len, data.paragraphs)),
-              "questions": len(data.questions), "examples": {s: qs[:3] for s, qs in style_queries.items()},
+              "questions": len(data.questions),
               "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "engines": {}}
     root = Path(tempfile.mkdtemp(prefix="jiansuo-relevance-"))
     try:

@@ -131,7 +131,7 @@ class Snapshot:
         return docs, counts[known], boosts[docs], len(sorted_pids)
 
     def lengths(self) -> tuple[np.ndarray, float]:
-        """Return each document's length in compact characters (0 if not a passage) and the mean over passages.
+        """Return each document's length in compact characters (0 if not a live passage) and the mean.
 
         The one length every term is normalised by (BM25's ``dl``), whichever index found it.
         """
@@ -143,8 +143,10 @@ class Snapshot:
                 at[at >= len(sorted_pids)] = 0
                 live = sorted_pids[at] == seg.pids if len(sorted_pids) else np.zeros(len(seg.pids), bool)
                 out[docnums[at[live]]] = (np.diff(seg.starts) - 1)[live]
-            mean = float(out[docnums].mean()) if len(docnums) else 1.0
-            self._lengths = out, max(mean, 1.0)
+            known = out[docnums] > 0
+            mean = max(float(out[docnums][known].mean()) if known.any() else 1.0, 1.0)
+            out[docnums[~known]] = mean  # a passage the phrase index lacks still has a length
+            self._lengths = out, mean
         return self._lengths
 
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
