@@ -27,7 +27,7 @@ from indexer.index.reader import Snapshot
 from indexer.search.highlight import Highlighter
 from indexer.search.query import And, Field, Not, Or, Phrase, Required, Word, positive_leaves, year_range
 from indexer.search.rank import EXPANSION_WEIGHT, Clause, Match, Stats
-from indexer.search.terms import Deadline, Token, asks, count_terms, is_informative, tokens
+from indexer.search.terms import Deadline, Token, asks, count_terms, informative, tokens
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002a6df]")
 ARTICLE_FIELDS = {"title": "title_c", "author": "author_c", "keyword": "keyword_c"}
@@ -333,7 +333,7 @@ class _Run:
         run of terms (for the phrase bonus) breaks where one was left out.
         """
         every = [t for r in runs for t in r]
-        useful = {t.key for t in every if is_informative(t.key)}
+        useful = {t.key for t, ok in zip(every, informative(every)) if ok}
         if not useful:
             useful = {t.key for t in every if any(ch.isalnum() for ch in t.key)}
         unique = list({t.key: t for t in every if t.key in useful}.values())

@@ -56,7 +56,29 @@ def asks(words: list[str], text: str) -> bool:
 
 def is_informative(word: str) -> bool:
     """Tell whether a folded query word carries information (not punctuation, stop or question word)."""
-    return bool(_HAS_WORD_CHAR.search(word)) and word not in STOP_WORDS
+    return bool(_HAS_WORD_CHAR.search(word)) and word not in STOP_WORDS and not word.startswith("哪")
+
+
+QUESTION_HEADS = frozenset("时候 时间 地方 样子 东西 人 原因 方式 方法".split())  # 什麼時候: "when"
+
+
+def informative(toks: list[Token]) -> list[bool]:
+    """Tell for each word whether it carries information, question phrases included.
+
+    A question word asks through the word after it: 哪一座 is cut 哪 + 一座 and
+    什麼時候 什么 + 时候; a counted word (一座, 几个) or a question head (时候,
+    地方) right after a question word is part of the question.
+
+    >>> toks = tokens("哪一座城市在什麼時候建立？")
+    >>> [t.text for t, ok in zip(toks, informative(toks)) if ok]
+    ['城市', '建立']
+    """
+    out, asking = [], False
+    for t in toks:
+        part_of_question = asking and (t.key in QUESTION_HEADS or (len(t.key) == 2 and t.key[0] in "一几"))
+        out.append(is_informative(t.key) and not part_of_question)
+        asking = t.key in _ASKING or t.key.startswith("哪")
+    return out
 
 
 @dataclass
