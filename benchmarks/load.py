@@ -31,7 +31,7 @@ QUERIES = (
     "俄羅斯", "俄罗斯", "外交", "美俄關係", "美俄关系", '"俄美關係"', '"俄美关系"',
     "蘇聯解體", "苏联解体", "俄羅斯 外交", "拜登 普京", "蒲亭 OR 普京", "北約東擴", "北约东扩",
     "上海合作組織", "上海合作组织", "戰略夥伴", "烏克蘭", "乌克兰", "克里米亞", "制裁 俄羅斯",
-    "石油", "title:拜登", "author:連弘宜", "author:李亞明", "year:2021", "year:2000-2010 俄羅斯",
+    "石油", "title:拜登", "author:連弘宜", "author:李亞明", "year:2007", "year:2000-2010 俄羅斯",
     "source:state.gov", "section:前言", "keyword:歐洲安全", "abstract:蘇聯",
     "Putin", "Biden", '"Cold War"', "NATO", "diplomacy", "Russia -Biden", "Vladimir Putin",
 )

@@ -60,11 +60,13 @@ def parse(file: Path, as_json: bool) -> None:
     click.echo(f"{article.id}: {article.title.zh or ''} / {article.title.en or ''}")
     click.echo(
         f"  {len(article.sections)} sections, {len(article.paragraphs)} paragraphs, "
-        f"{len(article.footnotes)} notes"
+        f"{len(article.footnotes)} notes" + (f", {len(article.references)} references" if article.references else "")
     )
     for fn in article.footnotes:
         for problem in fn.problems:
             click.echo(f"  note {fn.n}: {problem}")
+    for warning in article.warnings:
+        click.echo(f"  warning: {warning}")
 
 
 def index_option(f):
@@ -82,17 +84,21 @@ def _backend(index_dir: Path | None):
     return open_backend(index_dir)
 
 
-def run_index(backend, paths: list[Path], wait: float = 0.0, quiet: bool = False):
+def run_index(backend, paths: list[Path], wait: float = 0.0, quiet: bool = False, repair: bool = False):
     """Index ``paths`` with a progress bar on a terminal; print a per-file error report."""
     from indexer.ingest import discover
+
+    def notify(line: str) -> None:
+        click.echo(line, err=True)
 
     if sys.stderr.isatty() and not quiet:
         files = discover(paths).files
         with click.progressbar(length=len(files), label="Indexing", file=sys.stderr,
                                show_pos=True, item_show_func=lambda p: p and p.name) as bar:
-            report = backend.index(paths, progress=lambda p: bar.update(1, p), wait=wait)
+            report = backend.index(paths, progress=lambda p: bar.update(1, p), wait=wait, repair=repair,
+                                   notify=notify)
     else:
-        report = backend.index(paths, wait=wait)
+        report = backend.index(paths, wait=wait, repair=repair, notify=notify)
     for err in report.errors:
         click.echo(f"error: {err.message}", err=True)
     for skipped in report.skipped:
@@ -116,18 +122,24 @@ def run_index(backend, paths: list[Path], wait: float = 0.0, quiet: bool = False
 @click.option("--wait", type=float, default=0.0, show_default=True,
               help="Seconds to wait for another indexer to finish.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--repair", is_flag=True, help="Verify every file's checksum first and rebuild what is damaged.")
 @reports_errors
-def index(paths: tuple[Path, ...], index_dir: Path | None, wait: float, as_json: bool) -> None:
+def index(paths: tuple[Path, ...], index_dir: Path | None, wait: float, as_json: bool, repair: bool) -> None:
     """Index article files or folders (default: seeds/), incrementally.
 
     Unchanged files are skipped, changed files replaced, deleted files removed.
     A bad file is reported and skipped; the exit status is 1 if any file failed.
+    A damaged index is rebuilt from its intact parts or its source files.
     """
     from indexer import settings
 
+    if not paths and index_dir is not None:
+        raise click.UsageError("no files or folders given; say what to index, "
+                               f"e.g. `jiansuo index ~/articles --index {index_dir}` "
+                               "(only the default index is filled with the demo articles in seeds/)")
     targets = list(paths) or [settings.seeds_dir()]
     with _backend(index_dir) as backend:
-        report = run_index(backend, targets, wait=wait, quiet=as_json)
+        report = run_index(backend, targets, wait=wait, quiet=as_json, repair=repair)
     if as_json:
         _echo_json(report.to_dict())
     if not report.ok:
@@ -185,25 +197,39 @@ def search(query: str, index_dir: Path | None, limit: int, page: int, as_json: b
 def serve(index_dir: Path | None, host: str, port: int, threads: int, debug: bool) -> None:
     """Serve the search web site; index seeds/ first if there is no index yet."""
     from indexer import settings
-    from web import create_app, warm_up
+    from web import create_app, serve_hosts, warm_up
+    from web.server import bound_port, make_server
 
     backend = _backend(index_dir)
-    if not backend.exists():
+    app = create_app({"BACKEND": backend, "SERVE_HOSTS": serve_hosts(host, port)})
+    server = None if debug else make_server(app, host, port, threads or settings.get_int("threads"))
+    if not backend.exists():  # after binding: a port in use fails at once
         click.echo(f"No index in {backend.location} yet: indexing {settings.seeds_dir()} first.", err=True)
         run_index(backend, [settings.seeds_dir()])
-    app = create_app({"BACKEND": backend})
-    click.echo(f"Serving {backend.location} on http://{host}:{port}/", err=True)
-    if debug:
+    if server is None:
+        click.echo(f"Serving {backend.location} on http://{host}:{port}/ (debug)", err=True)
         app.run(host=host, port=port, debug=True)
         return
-    import logging
-
-    import waitress
-
-    # A burst of requests beyond --threads just waits in the queue; that is not worth a warning.
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    if port == 0:
+        app.config["SERVE_HOSTS"] = serve_hosts(host, bound_port(server))
     warm_up(app)
-    waitress.serve(app, host=host, port=port, threads=threads or settings.get_int("threads"), ident="jiansuo")
+    click.echo(f"Serving {backend.location} on http://{host}:{bound_port(server)}/", err=True)
+    server.run()
+
+
+@main.command()
+@index_option
+@reports_errors
+def check(index_dir: Path | None) -> None:
+    """Verify every file of the index against its checksum; one line per problem."""
+    with _backend(index_dir) as backend:
+        problems = backend.check()
+    for line in problems:
+        click.echo(f"error: {line}", err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s); `jiansuo index --repair` rebuilds what is damaged", err=True)
+        sys.exit(1)
+    click.echo(f"{backend.location}: every file matches its checksum", err=True)
 
 
 @main.command()
@@ -249,7 +275,8 @@ def sources(query: str, index_dir: Path | None, as_json: bool) -> None:
         click.echo(f"{src.key}  {who}  {c.title or c.url or c.raw}  "
                    f"(cited in {src.n_articles} article(s), {src.n_notes} note(s))")
         for cite in src.citing:
-            where = f"{cite.article_id} note {cite.n}" + (f", {cite.locator}" if cite.locator else "")
+            place = f"reference {cite.reference}" if cite.reference else f"note {cite.n}"
+            where = f"{cite.article_id} {place}" + (f", {cite.locator}" if cite.locator else "")
             click.echo(f"    {where}: {cite.sentence}")
     click.echo(f"{len(found)} source(s)", err=True)
 
@@ -262,19 +289,26 @@ EXPORT_FORMATS = ("bibtex", "ris", "csl")
 @index_option
 @click.option("--source", "source_key", help="Export one source (its key from `jiansuo sources`).")
 @click.option("--article", "article_id", help="Export the references of one article.")
+@click.option("--cite", "cite_id", help="Export the citation of one article itself (to cite it).")
 @click.option("--query", default=None, help="Export the sources matching a sources query.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to a file (UTF-8) instead of standard output.")
 @reports_errors
 def export(fmt: str, index_dir: Path | None, source_key: str | None, article_id: str | None,
-           query: str | None, output: Path | None) -> None:
+           cite_id: str | None, query: str | None, output: Path | None) -> None:
     """Export references as BibTeX, RIS or CSL-JSON (all sources unless narrowed)."""
     from indexer.search.query import check_length
     from indexer.sources import find_source, search_sources
-    from indexer.sources.export import to_bibtex, to_csl_json, to_ris
+    from indexer.sources.cite import article_citation
+    from indexer.sources.export import citations_of, to_bibtex, to_csl_json, to_ris
 
     with _backend(index_dir) as backend:
-        if article_id:
+        if cite_id:
+            article = backend.article(cite_id)
+            if article is None:
+                raise click.ClickException(f"no article {cite_id!r} in the index; see `jiansuo search`")
+            items = article_citation(article)
+        elif article_id:
             items = backend.article(article_id)
             if items is None:
                 raise click.ClickException(f"no article {article_id!r} in the index; see `jiansuo search`")
@@ -284,6 +318,9 @@ def export(fmt: str, index_dir: Path | None, source_key: str | None, article_id:
                 raise click.ClickException(f"no source {source_key!r}; list keys with `jiansuo sources`")
         else:
             items = search_sources(backend.sources(), check_length(query or ""))
+    if not citations_of(items):
+        what = f"article {article_id} cites no sources" if article_id else "no source matches"
+        raise click.ClickException(f"nothing to export: {what}")
     text = {"bibtex": to_bibtex, "ris": to_ris, "csl": to_csl_json}[fmt](items)
     if output:
         output.write_text(text, "utf-8")
@@ -311,6 +348,9 @@ def glossary(term: str | None, index_dir: Path | None, as_json: bool, as_csv: bo
     if term:
         check_length(term)
         found = g.explain(term, dictionary=dictionary)
+        if not found and not g.find(term) and not as_json:
+            click.echo(f"no glossary entry for {term}; the glossary holds {len(g.entries)} entries "
+                       "(`jiansuo glossary` lists them; --dictionary adds CC-CEDICT suggestions)", err=True)
         if as_json:
             _echo_json([{"term": e.term, "source": e.source, "why": e.why} for e in found])
         for e in [] if as_json else found:

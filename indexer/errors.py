@@ -30,3 +30,7 @@ class QueryError(JiansuoError):
 
 class IndexStateError(JiansuoError):
     """The index is missing, locked or damaged."""
+
+
+class IndexWriteError(IndexStateError, OSError):
+    """The index could not be written (disk full, read-only, no permission); the index is unchanged."""

@@ -50,10 +50,12 @@ class Keywords:
 
 @dataclass
 class Dates:
-    """ISO dates (YYYY-MM-DD), converted from the ROC calendar where needed."""
+    """ISO dates (YYYY-MM-DD, or YYYY-MM when no day is printed), converted from the ROC calendar."""
 
     submitted: str | None = None
     accepted: str | None = None
+    revised: str | None = None
+    published: str | None = None
 
 
 @dataclass
@@ -63,6 +65,7 @@ class Section:
     level: int
     page: int | None = None  # 1-based page of the source (PDF) where it starts
     page_label: str | None = None  # the page number printed there
+    notes: list["NoteRef"] = field(default_factory=list)  # markers in the heading itself
 
 
 @dataclass
@@ -94,6 +97,18 @@ class Footnote:
     locator: str | None = None  # e.g. "頁198-235" kept from a back-reference
     page: int | None = None  # 1-based page of the source (PDF) where it starts
     page_label: str | None = None  # the page number printed there
+    label: str | None = None  # the number printed in the text when it differs from n (per-page numbering)
+
+
+@dataclass
+class Reference:
+    """One entry of the reference list (參考文獻 / References), in reading order from 1."""
+
+    n: int
+    text: str
+    urls: list[str] = field(default_factory=list)
+    page: int | None = None  # 1-based page of the source (PDF) where it starts
+    page_label: str | None = None  # the page number printed there
 
 
 @dataclass
@@ -110,6 +125,8 @@ class Article:
     column: str | None = None  # column label such as 焦點評析
     editor: str | None = None  # 責任編輯
     warnings: list[str] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)  # the reference list, if the article has one
+    metadata: dict[str, str] = field(default_factory=dict)  # labelled lines: 中图分类号, DOI, 指導教授 …
 
     def to_dict(self) -> dict:
         """Return the JSON-ready dict of ``jiansuo parse --json``."""
@@ -128,7 +145,8 @@ class Article:
             abstract=Bilingual(**d["abstract"]),
             keywords=Keywords(**d["keywords"]),
             dates=Dates(**d["dates"]),
-            sections=[Section(**s) for s in d.get("sections", [])],
+            sections=[Section(**{**s, "notes": [NoteRef(**n) for n in s.get("notes", [])]})
+                      for s in d.get("sections", [])],
             paragraphs=[
                 Paragraph(p["id"], p["section"], p["text"], [NoteRef(**n) for n in p["notes"]],
                           p.get("page"), p.get("page_label"))
@@ -138,6 +156,8 @@ class Article:
             column=d.get("column"),
             editor=d.get("editor"),
             warnings=list(d.get("warnings", [])),
+            references=[Reference(**r) for r in d.get("references", [])],
+            metadata=dict(d.get("metadata", {})),
         )
 
     def footnote(self, n: int) -> Footnote | None:
@@ -162,6 +182,8 @@ class Passage:
     section_title: str | None = None
     notes: list[int] = field(default_factory=list)
     source: str | None = None  # footnotes: own text plus the texts its 同註 chain leads to
+    page: int | None = None  # 1-based page of the source PDF where the passage starts
+    page_label: str | None = None  # the page number printed there
 
 
 @dataclass
@@ -185,6 +207,8 @@ class Hit:
     notes: list[int] = field(default_factory=list)
     position: int = 0
     year: int | None = None
+    page: int | None = None  # PDF articles: 1-based page where the passage starts
+    page_label: str | None = None  # ... and the page number printed there, for citing
     spans: list[tuple[int, int]] = field(default_factory=list, repr=False)
     missing: list[str] = field(default_factory=list)
 

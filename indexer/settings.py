@@ -45,6 +45,10 @@ SETTINGS = [Setting(*row) for row in (  # name, environment variable, default, h
      "Open index readers kept for reuse by concurrent requests."),
     ("threads", "JIANSUO_THREADS", "8",
      "Worker threads of `jiansuo serve` unless --threads is given."),
+    ("base_url", "JIANSUO_BASE_URL", "",
+     "The site's public address (e.g. https://search.example.org/) for links outside the page, such as /opensearch.xml."),
+    ("lock_wait", "JIANSUO_LOCK_WAIT", "60",
+     "Seconds `jiansuo index` waits for another indexer's glossary update after its own commit."),
 )]
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -59,6 +63,11 @@ def get(name: str) -> str:
 def get_int(name: str) -> int:
     """Return an integer setting."""
     return int(get(name))
+
+
+def get_float(name: str) -> float:
+    """Return a numeric setting that may have a fraction."""
+    return float(get(name))
 
 
 def is_set(name: str) -> bool:

@@ -150,6 +150,17 @@ def test_tantivy_phrase_crosses_punctuation(tmp_path):
         assert engine.phrase("國俄") == {("t", "b1")}  # a false hit: punctuation is not a token
 
 
+def test_pdf_benchmark_runs_on_four_articles():
+    from benchmarks import pdf
+
+    result = pdf.run(4, 1)
+    assert result["articles"] == 4 and result["pages"] >= 4
+    assert {k: (v["found"], v["total"]) for k, v in result["recovery"].items()} == {
+        k: (v["total"], v["total"]) for k, v in result["recovery"].items()}
+    assert [c["case"].split("-", 1)[1] for c in result["cases"]] == [
+        "typst-1col", "reportlab-1col", "typst-2col", "reportlab-2col"]
+
+
 def test_relevance_benchmark_on_a_tiny_drcd_file(tmp_path):
     """Our own three articles in the DRCD format: every style finds its paragraph, peers run too."""
     import json

@@ -36,7 +36,7 @@ def test_parse_json_has_the_documented_keys():
     assert article["id"] == A000
     assert article["title"] == {"zh": "俄羅斯強勢外交與美俄關係的未來發展",
                                 "en": "The Future Development of Russia-U.S. Diplomatic Relations"}
-    assert article["dates"] == {"submitted": "2007-08-15", "accepted": "2007-11-21"}
+    assert article["dates"] == {"submitted": "2007-08-15", "accepted": "2007-11-21", "revised": None, "published": None}
     assert [f["n"] for f in article["footnotes"]] == list(range(1, 23))
 
 
@@ -98,7 +98,8 @@ def test_rejected_query_exits_2(tmp_path):
 
 def test_search_without_an_index_says_what_to_do(tmp_path):
     result = CliRunner().invoke(main, ["search", "俄羅斯", "--index", str(tmp_path / "none")])
-    assert result.exit_code == 1 and "run `jiansuo index` first" in result.output
+    assert result.exit_code == 1  # the command builds the index this search looks in, not the default one
+    assert f"no index here yet; build one with `jiansuo index FOLDER --index {tmp_path / 'none'}`" in result.output
 
 
 def test_show_query():
@@ -200,3 +201,25 @@ def test_every_command_rejects_a_long_query_with_the_same_message(ix, args):
     result = CliRunner().invoke(main, [*args, "--index", ix])
     assert result.exit_code != 0
     assert "The query is 1,001 characters long; the limit is 1,000" in result.output
+
+
+def test_index_with_its_own_folder_and_no_path_says_so(tmp_path):
+    result = CliRunner().invoke(main, ["index", "--index", str(tmp_path / "mine")])
+    assert result.exit_code == 2 and not (tmp_path / "mine").exists()
+    assert "no files or folders given; say what to index, e.g. `jiansuo index ~/articles --index" in result.output
+
+
+def test_glossary_says_when_there_is_no_entry(ix):
+    result = CliRunner().invoke(main, ["glossary", "不存在的詞", "--index", ix])
+    assert result.exit_code == 0 and "no glossary entry for 不存在的詞; the glossary holds" in result.output
+
+
+def test_export_of_an_article_without_references_says_so(tmp_path):
+    article = tmp_path / "plain.txt"
+    article.write_text("無註文章\n\n壹、前言\n\n沒有任何註釋的段落。\n", "utf-8")
+    run("index", article, "--index", tmp_path / "ix")
+    out = tmp_path / "refs.bib"
+    result = CliRunner().invoke(main, ["export", "bibtex", "--article", "plain", "--index", str(tmp_path / "ix"),
+                                       "-o", str(out)])
+    assert result.exit_code == 1 and "nothing to export: article plain cites no sources" in result.output
+    assert not out.exists()

@@ -257,3 +257,17 @@ def test_csl_required_fields_everywhere():
 def test_unknown_object_is_refused():
     with pytest.raises(TypeError, match="cannot export str"):
         to_bibtex(["鄭羽"])
+
+
+@pytest.mark.parametrize("author, key", [
+    ("林大同", "lindatong2022"), ("單雄信", "shanxiongxin2022"), ("曾國藩", "zengguofan2022"),
+    ("歐陽修", "ouyangxiu2022"), ("Ørsted, Hans Christian", "orsted2022"), ("Dvořák, Antonín", "dvorak2022"),
+    ("Hans Christian Ørsted", "orsted2022"),
+])
+def test_keys_romanize_names_properly(author, key):
+    assert cite_keys([Citation("book", [author], "書", year=2022)]) == [key]
+
+
+def test_keys_stay_unique_and_stable():
+    cits = [Citation("book", ["林大同"], f"書{i}", year=2022) for i in range(3)]
+    assert cite_keys(cits) == ["lindatong2022", "lindatong2022b", "lindatong2022c"] == cite_keys(cits)

@@ -40,14 +40,14 @@ def fuzz(n: int):
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
-HOSTILE = """<scr<b>ipt>alert('x')</scr<b>ipt> 測試標題
+HOSTILE = """<script>alert('x')</script> 測試標題
 
 壹、前言
 
-俄羅斯<<戰爭與和平>>與<俄羅斯>、 1 < 2 > 0 & &amp; &lt;b&gt; "引號" 'single' <!-- 註解 --> x<y <ma<b>rk>假標記</ma<b>rk>。¹
+俄羅斯<<戰爭與和平>>與<俄羅斯>、 1 < 2 > 0 & &amp; &lt;b&gt; "引號" 'single' <!-- 註解 --> x<y <mark>假標記</mark>。¹
 
-¹ <scr<b>ipt>連結</scr<b>ipt>，同上。
-"""  # the parser strips tags in one pass, so the stored text holds <script> and <mark>
+¹ <script>連結</script>，同上。
+"""  # plain text is stored as written, so the stored text holds <script> and <mark>
 ATOMS = [
     "俄羅斯", "俄罗斯", "外交", "美俄關係", "拜登", "普京", "蒲亭", "蘇聯解體", "Putin", "Biden", "Cold War",
     "script", "alert", "mark", "img", "b", "<", ">", "&", "&amp;", "<mark>", "</mark>", "<script>",

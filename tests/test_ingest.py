@@ -38,7 +38,7 @@ def test_every_file_in_a_folder_is_read_or_reported(tmp_path):
     assert [e.message for e in found.errors] == [f"{tmp_path / 'missing.txt'}: no such file or folder"]
     assert sorted(s.path for s in found.skipped) == [str(tmp_path / "README"), str(tmp_path / "scan.docx")]
     assert found.skipped[-1].message == (f"{tmp_path / 'scan.docx'}: not an article file (.docx); "
-                                         "jiansuo reads .markdown, .md, .text, .txt")
+                                         "jiansuo reads .markdown, .md, .pdf, .text, .txt")
 
 
 def test_the_index_command_names_skipped_files(tmp_path):

@@ -292,7 +292,9 @@ def test_to_dict_has_the_documented_shape():
     d = seed("003").to_dict()
     assert d["paragraphs"][1]["notes"] == [{"n": 1, "at": 201}]
     assert set(d["footnotes"][0]) == {"n", "text", "urls", "same_as", "cited_in", "problems", "locator",
-                                      "page", "page_label"}
+                                      "page", "page_label", "label"}
+    assert d["footnotes"][0]["label"] is None  # set only when notes are numbered again on each page
+    assert (d["references"], d["metadata"]) == ([], {})
     assert set(d["paragraphs"][0]) == {"id", "section", "text", "notes", "page", "page_label"}
     assert d["paragraphs"][0]["page"] is None  # text input has no pages; PDF input fills them
     assert d["authors"][0]["name"] == {"zh": "連弘宜", "en": "Hong-yi Lien"}
@@ -485,3 +487,65 @@ def test_any_text_parses_into_a_consistent_article(text):
     for f in a.footnotes:
         assert set(f.cited_in) <= set(ids)
         assert f.same_as is None or f.same_as in notes
+
+
+# --- text kept as written -----------------------------------------------------------
+
+REPORTED = "若 a<b 且 c>d，參見 <Foreign Affairs>，x**2 + y**2，[1](2)。"
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_text_that_only_looks_like_markup_is_kept_as_written(fmt):
+    a = parse_text(f"壹、前言\n\n{REPORTED}\n", "t", fmt)
+    assert [p.text for p in a.paragraphs] == [REPORTED]
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+@pytest.mark.parametrize("where", ["body", "note", "heading"])
+def test_every_printable_ascii_character_is_found_again(fmt, where):
+    for ch in map(chr, range(0x21, 0x7F)):
+        line = f"美俄{ch}關係"
+        if where == "body":
+            a = parse_text(f"壹、前言\n\n{line}。\n", "t", fmt)
+            found = a.paragraphs[0].text
+        elif where == "note":
+            a = parse_text(f"壹、前言\n\n正文。¹\n\n¹ {line}。\n", "t", fmt)
+            found = a.footnote(1).text
+        else:
+            a = parse_text(f"壹、{line}\n\n正文。\n", "t", fmt)
+            found = a.sections[0].title
+        assert line in found, (ch, found)
+
+
+ASCII = "".join(map(chr, range(0x21, 0x7F)))
+
+
+@pytest.mark.parametrize("fmt,run", [("text", ASCII), ("markdown", ASCII.replace("\\", ""))])
+def test_all_printable_ascii_at_once_is_kept(fmt, run):
+    """Together they hold pairs that look like markup (``<=>``, ``[\\]``, ``*+``); only real markup is removed."""
+    for text in (f"壹、前言\n\n美俄{run}關係。\n", f"壹、前言\n\n正文。¹\n\n¹ 美俄{run}關係。\n"):
+        a = parse_text(text, "t", fmt)
+        assert f"美俄{run}關係。" in (a.paragraphs[0].text, a.footnotes[0].text if a.footnotes else "")
+
+
+def test_real_markdown_markup_is_still_removed():
+    a = parse_text("# 題目\n\n## 一、前言\n\n本文**重點**在*外交*，見 [白宮](https://whitehouse.gov/x) 與 <https://a.b/c>。\n", "t")
+    assert a.paragraphs[0].text == "本文重點在外交，見 白宮 與 https://a.b/c。"
+
+
+@pytest.mark.parametrize("line,fmt,metadata", [
+    ("＊本文為科技部專題研究計畫之部分成果。", "text", {"作者註": "本文為科技部專題研究計畫之部分成果。"}),
+    ("*本文曾發表於研討會。", "text", {"作者註": "本文曾發表於研討會。"}),
+    ("中图分类号：D815 文献标识码：A", "text", {"中图分类号": "D815", "文献标识码": "A"}),
+    ("* 第一點是條列的項目。", "markdown", {}),
+])
+def test_labelled_lines_go_to_metadata_and_list_items_stay(line, fmt, metadata):
+    a = parse_text(f"題目\n\n壹、前言\n\n{line}\n\n正文。\n", "t", fmt)
+    assert a.metadata == metadata
+    assert len(a.paragraphs) == (2 if not metadata else 1)
+
+
+def test_a_date_alone_in_the_body_stays_text():
+    body = "\n\n".join(f"第{k}段正文。" for k in range(40))
+    a = parse_text(f"題目\n\n壹、前言\n\n{body}\n\n1991年12月26日\n", "t")
+    assert a.paragraphs[-1].text == "1991年12月26日" and a.metadata == {}

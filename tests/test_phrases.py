@@ -387,7 +387,7 @@ def fail_on_call(n: int, real):
     ("_save_segment", 2, False),  # writing the merged segment
     ("replace", 1, False),  # the new manifest is written but not renamed
     ("_remove_unreferenced", 1, True),  # after the rename
-    ("_fsync_dir", 2, True),  # after the rename, while making it durable
+    ("fsync_dir", 2, True),  # after the rename, while making it durable
 ])
 def test_a_failing_commit_leaves_a_readable_index(tmp_path, monkeypatch, target, call, committed):
     d = tmp_path / "p"

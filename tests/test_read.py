@@ -204,13 +204,13 @@ def test_bad_files_raise_one_line_errors(tmp_path, label, data, message):
     assert "\n" not in str(err.value)
 
 
-def test_pdf_error_says_how_to_extract_text(tmp_path):
-    path = write(tmp_path, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "paper.pdf")
-    with pytest.raises(ReadError, match=r"^.*paper\.pdf: is a PDF, not text; extract its text first "):
-        read_text(path)
-    with pytest.raises(ReadError) as err:
-        read_text(path)
-    assert str(err.value).endswith(f"(e.g. pdftotext -layout {path})")
+def test_pdf_goes_to_the_pdf_reader(tmp_path):
+    """A PDF, whatever its suffix, is read as a PDF: a broken one is named as damaged."""
+    for name in ("paper.pdf", "paper.txt"):
+        path = write(tmp_path, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", name)
+        with pytest.raises(ReadError) as err:
+            read_text(path)
+        assert str(err.value) == f"{path}: damaged PDF, it cannot be read; re-export or re-download it"
 
 
 def test_directory_and_missing_file(tmp_path):
@@ -230,7 +230,7 @@ def test_truncated_utf8_drops_the_last_partial_character(tmp_path):
     text, warnings = read_text_with_warnings(path)
     assert text == TEXTS["003"].rstrip("\n")[:-1]
     assert warnings == [
-        f"{path}: dropped an incomplete UTF-8 character at the end "
+        "dropped an incomplete UTF-8 character at the end "  # the file is named where it is shown
         f"(byte offset {len(data) - 3}, 2 bytes); check that the file is complete"
     ]
     assert read_text(path) == text
@@ -246,7 +246,7 @@ def test_a_few_bad_bytes_in_utf8_become_replacement_characters(tmp_path):
     assert text.startswith(head) and text.endswith(tail)
     assert text[len(head):-len(tail)] == "\ufffd" * 4
     assert warnings == [
-        f"{path}: replaced 4 invalid UTF-8 bytes with U+FFFD "
+        "replaced 4 invalid UTF-8 bytes with U+FFFD "  # the file is named where it is shown
         "(first at byte offset 2000); re-save the file as UTF-8 to keep those characters"
     ]
 
@@ -294,3 +294,27 @@ SNIFF = [
 @pytest.mark.parametrize("label, text, fmt", SNIFF, ids=[s[0] for s in SNIFF])
 def test_sniff_format(label, text, fmt):
     assert detect_format(text) == fmt
+
+
+@pytest.mark.parametrize("first,second,names", [("cp950", "gb18030", ("Big5", "GB18030")),
+                                                ("gb18030", "cp950", ("GB18030", "Big5"))])
+@pytest.mark.parametrize("cut", [3, 40, 100])
+def test_big5_mixed_with_gb18030_is_refused_not_indexed_as_garbage(tmp_path, first, second, names, cut):
+    """Half a file in each legacy encoding decodes without error either way; it must be refused."""
+    lines = big5_part(TEXTS["000"]).split("\n")
+    head = "\n".join(lines[:cut]).encode(first) + b"\n"
+    data = head + "\n".join(lines[cut:]).encode(second)
+    with pytest.raises(ReadError) as err:
+        read(write(tmp_path, data, "mixed.txt"))
+    message = str(err.value)
+    assert message.startswith(f"{tmp_path / 'mixed.txt'}: mixed encodings: {names[0]} up to byte offset ")
+    assert f", then {names[1]} from byte offset " in message
+    assert message.endswith("; re-save the whole file as UTF-8") and "\n" not in message
+    at = int(message.split(" from byte offset ")[1].split(" ")[0])
+    assert abs(at - len(head)) < 200  # names the place where the encoding changes
+
+
+@pytest.mark.parametrize("encoding", ["cp950", "gb18030"])
+def test_one_legacy_encoding_with_english_and_short_lines_is_not_called_mixed(encoding):
+    text = big5_part(TEXTS["000"] + TEXTS["003"])
+    assert decode(text.encode(encoding), "x").text == text

@@ -333,7 +333,8 @@ def test_source_json_shape():
     d = json.loads(json.dumps(src.to_dict(), ensure_ascii=False))
     assert set(d) == {"key", "citation", "citing", "n_articles", "n_notes"}
     assert {"kind", "authors", "title", "url", "domain", "pages", "accessed", "raw"} <= set(d["citation"])
-    assert set(d["citing"][0]) == {"article_id", "n", "locator", "paragraph_id", "sentence", "marker_at", "via", "raw"}
+    assert set(d["citing"][0]) == {"article_id", "n", "locator", "paragraph_id", "sentence", "marker_at", "via", "raw",
+                                    "reference"}
 
 
 @pytest.fixture(scope="module")
@@ -373,3 +374,20 @@ def test_parsed_seed_counts(parsed_sources):
     assert len(search_sources(parsed_sources, "state.gov")) == 2
     cited = {(c.article_id, c.n) for s in parsed_sources for c in s.citing}
     assert (A000, 13) not in cited and (A000, 5) not in cited and (A000, 22) not in cited
+
+
+def test_reference_list_entries_are_sources_of_the_article():
+    from indexer.parse import parse_text
+
+    text = ("一、前言\n\n本文討論¹。\n\n¹ 桂勇：《邻里空间》，上海：上海世纪出版集团，2008年，第15页。\n\n参考文献\n\n"
+            "[1] 桂勇. 邻里空间[M]. 上海：上海世纪出版集团，2008.\n\n"
+            "[2] Bush, Susan. The Chinese Literati on Painting. Cambridge, Mass.: Harvard University Press, 1971.\n")
+    article = parse_text(text, "refs")
+    assert [r.text[:6] for r in article.references] == ["[1] 桂勇", "[2] Bu"]
+    sources = collect_sources([article])
+    by_title = {s.citation.title: s for s in sources}
+    assert set(by_title) == {"邻里空间", "The Chinese Literati on Painting"}
+    gui = by_title["邻里空间"]  # the note and the reference-list entry are one source
+    assert sorted((c.n, c.reference) for c in gui.citing) == [(0, 1), (1, None)] and gui.n_notes == 1
+    bush = by_title["The Chinese Literati on Painting"].citation
+    assert (bush.authors, bush.publisher, bush.year) == (["Susan Bush"], "Harvard University Press", 1971)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import A000, A003, SEED_000, SEEDS
+from web.hooks import CSP
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 T000 = "俄羅斯強勢外交與美俄關係的未來發展"
@@ -126,7 +127,7 @@ def test_search_groups_hits_by_article_with_traditional_marks(client):
     assert hits == [f"{h['article']}#{h['passage']}" for h in api["hits"]]
     assert f"/articles/{A000}?q=%E4%BF%84%E7%BD%97%E6%96%AF#p19" in text  # a hit opens its passage
     assert "<mark>俄罗斯</mark>" not in text  # the text is Traditional: the Simplified query is not echoed in marks
-    assert "Yamin Lee" in text and "2021" in text
+    assert "Yamin Lee" in text and "2007" in text
 
 
 def test_search_facets_filter_and_unfilter(client):
@@ -141,8 +142,9 @@ def test_search_facets_filter_and_unfilter(client):
     assert "一、前言" in section
     notes = page(client, "/search?q=俄罗斯&kind=footnote")
     assert notes.count('class="kind kind-footnote"') == len(attrs(notes, "data-hit")) > 0
-    year = client.get("/api/search?q=俄罗斯&year=2021").get_json()
-    assert {h["article"] for h in year["hits"]} == {A003} and year["total"] == len(year["hits"])
+    year = client.get("/api/search?q=俄罗斯&year=2007&n=100").get_json()
+    assert {h["article"] for h in year["hits"]} == {A000} and year["total"] == len(year["hits"])
+    assert client.get("/api/search?q=俄罗斯&year=2021").get_json()["total"] == 0  # 003 has no date
 
 
 @pytest.mark.parametrize("junk", ["article=../../etc", "kind=script", "year=20x7", "section=<b>"])
@@ -185,7 +187,8 @@ def test_api_search_is_the_cli_json(client, seed_index):
                        "total_all", "mode", "suggestions", "ignored"]
     assert d["query"] == "俄罗斯 外交" and d["total"] > d["limit"] == len(d["hits"]) == 10
     assert set(d["hits"][0]) == {"article", "title", "passage", "kind", "section", "text", "snippet",
-                                 "score", "notes", "position", "year", "missing"}
+                                 "score", "notes", "position", "year", "page", "page_label", "missing"}
+    assert {(h["page"], h["page_label"]) for h in d["hits"]} == {(None, None)}  # text articles have no pages
     cli = json.loads(CliRunner().invoke(main, ["search", "俄罗斯 外交", "--json", "--index", str(seed_index)]).output)
     assert {**cli, "took_ms": 0} == {**d, "took_ms": 0}
     faceted = client.get("/api/search?q=俄罗斯 外交&facets=1").get_json()["facets"]
@@ -585,6 +588,64 @@ def test_a_missing_index_says_how_to_build_one(tmp_path):
     body = page(client, "/search?q=x", 503)
     assert "jiansuo index" in body
     assert "jiansuo index" in assert_json_error(client.get("/api/search?q=x"), 503)["error"]
+
+
+# ---------------------------------------------------------------- hostile requests
+
+
+@pytest.mark.parametrize("url", ["/?endpoint=1", "/search?q=俄羅斯&endpoint=x&values=1", f"/articles/{A000}?endpoint=1",
+                                 "/sources?_external=1&_scheme=javascript", "/nope?endpoint=1"])
+def test_unknown_arguments_never_break_a_page(client, url):
+    r = client.get(url)
+    assert r.status_code in (200, 404) and r.headers["Content-Security-Policy"] == CSP
+    switch = re.search(r'href="([^"]*lang=en[^"]*)"', r.get_data(as_text=True)).group(1)
+    assert "endpoint" not in switch and "_external" not in switch and "values" not in switch
+
+
+def test_ten_thousand_arguments_do_not_inflate_the_page(client):
+    small = len(client.get("/search?q=俄羅斯").data)
+    big = client.get("/search?q=俄羅斯&" + "&".join(f"p{i}=1" for i in range(10_000)))
+    assert big.status_code == 200 and len(big.data) < small + 500
+
+
+def test_the_host_header_is_never_reflected(app):
+    from web import serve_hosts
+
+    client = app.test_client()
+    app.config["SERVE_HOSTS"] = serve_hosts("127.0.0.1", 5000)
+    try:
+        forged = client.get("/opensearch.xml", headers={"Host": "evil.example"}).get_data(as_text=True)
+        assert "evil.example" not in forged and "http://127.0.0.1:5000/api/search?q={searchTerms}" in forged
+        ok = client.get("/opensearch.xml", headers={"Host": "localhost:5000"}).get_data(as_text=True)
+        assert "http://localhost:5000/search?q={searchTerms}" in ok
+        app.config["BASE_URL"] = "https://search.example.org/jiansuo"
+        configured = client.get("/opensearch.xml", headers={"Host": "evil.example"}).get_data(as_text=True)
+        assert "https://search.example.org/jiansuo/search?q={searchTerms}" in configured
+    finally:
+        app.config["SERVE_HOSTS"], app.config["BASE_URL"] = None, ""
+
+
+@pytest.mark.parametrize("rng, status, length", [
+    ("bytes=0-9", 206, 10), ("bytes=abc", 200, None), ("bytes=999999999-", 200, None), ("bytes=5-2", 200, None),
+    ("chars=1-2", 200, None),
+])
+def test_bad_ranges_are_ignored(client, rng, status, length):
+    with client.get("/static/style.css") as whole:
+        full = len(whole.data)
+    with client.get("/static/style.css", headers={"Range": rng}) as r:
+        assert r.status_code == status and len(r.data) == (length or full)
+
+
+def test_article_json_does_not_show_server_paths(tmp_path):
+    from indexer.index import build_index
+    from web import create_app
+
+    folder = tmp_path / "secret-folder"
+    folder.mkdir()
+    (folder / "cut.txt").write_bytes(SEED_000.read_bytes()[:-1] + "樺".encode()[:2])
+    build_index([folder], tmp_path / "ix")
+    d = create_app({"INDEX_DIR": str(tmp_path / "ix"), "TESTING": True}).test_client().get("/api/articles/cut").get_json()
+    assert d["warnings"] and "secret-folder" not in json.dumps(d, ensure_ascii=False)
 
 
 def test_search_page_shows_missing_words_suggestions_and_mode_all(client):

@@ -16,6 +16,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAX_QUERY=settings.get_int("max_query"),
         MAX_PAGE_SIZE=settings.get_int("max_page_size"),
         KWIC_MAX_LINES=settings.get_int("kwic_max_lines"),
+        BASE_URL=settings.get("base_url"),
+        SERVE_HOSTS=None,
     )
     if test_config:
         app.config.update(test_config)
@@ -30,6 +32,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     return app
+
+
+def serve_hosts(host: str, port: int) -> list[str] | None:
+    """Return the ``Host`` values a server on ``host:port`` answers to (None: any, for 0.0.0.0 / ::)."""
+    if host in ("0.0.0.0", "::", ""):
+        return None
+    names = {host, "localhost", "127.0.0.1", "[::1]"} if host in ("127.0.0.1", "localhost", "::1") else {host}
+    return sorted(f"{name}:{port}" for name in names)
 
 
 def warm_up(app: Flask) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import time
 
-from flask import g, render_template, request
+from flask import current_app, g, render_template, request
+from werkzeug.security import safe_join
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from indexer.errors import IndexStateError, JiansuoError
@@ -23,6 +25,18 @@ HEADERS = {
 def start_timer() -> None:
     """Note when the request started."""
     g.started = time.perf_counter()
+
+
+def ignore_bad_range() -> None:
+    """Drop a ``Range`` header that is malformed or beyond the file: the whole file is sent (200), not a 416."""
+    if "HTTP_RANGE" not in request.environ or not request.path.startswith("/static/"):
+        return
+    rng = request.range
+    path = safe_join(current_app.static_folder, request.path[len("/static/"):])
+    size = os.path.getsize(path) if path and os.path.isfile(path) else None
+    if rng is None or size is None or rng.range_for_length(size) is None:
+        del request.environ["HTTP_RANGE"]
+        request.__dict__.pop("range", None)
 
 
 def add_headers(response):
@@ -81,6 +95,7 @@ def server_error(err: InternalServerError):
 def init_app(app) -> None:
     """Register the hooks and error handlers on ``app``."""
     app.before_request(start_timer)
+    app.before_request(ignore_bad_range)
     app.after_request(add_headers)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(JiansuoError, index_error)

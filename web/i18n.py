@@ -11,6 +11,8 @@ else Traditional Chinese. Templates call ``t(name)``.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import g, request, url_for
 
 LANGS = ("zh", "en")
@@ -77,6 +79,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kind_keywords": ("關鍵詞", "keywords"),
     "kind_paragraph": ("正文", "body"),
     "kind_footnote": ("註釋", "note"),
+    "kind_reference": ("參考文獻", "reference"),
     "page_nav": ("分頁", "Pages"),
     "prev": ("上一頁", "Previous"),
     "next": ("下一頁", "Next"),
@@ -97,6 +100,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "toc": ("目次", "Contents"),
     "notes": ("註釋", "Notes"),
     "note_n": ("註 {n}", "note {n}"),
+    "page_label": ("頁 {n}", "p. {n}"),
+    "open_pdf": ("開啟 PDF 第 {n} 頁", "Open the PDF at page {n}"),
+    "reference_list": ("參考文獻", "References"),
+    "reference_n": ("參考文獻 {n}", "reference {n}"),
     "same_as": ("→ 註 {n}", "→ note {n}"),
     "same_as_label": ("同註：出處見註 {n}", "Same source as note {n}"),
     "back_to_text": ("回到正文", "back to the text"),
@@ -168,6 +175,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "back_home": ("回首頁", "Back to the home page"),
     "bad_format": ("不支援的格式：{f}；請用 bibtex、ris 或 csl。", "Unknown format {f}; use bibtex, ris or csl."),
     "bad_export": ("請指定 source=、article= 或 q=。", "Give source=, article= or q= to export."),
+    "cite_this": ("引用本文", "Cite this article"),
+    "copy": ("複製", "Copy"),
+    "copied": ("已複製", "Copied"),
+    "nothing_to_export": ("沒有可匯出的參考文獻：這篇文章沒有引用來源。", "Nothing to export: no cited source here."),
 }
 
 
@@ -214,10 +225,14 @@ def init_app(app) -> None:
                 "switch_url": switch_url(other)}
 
 
+# The arguments a page keeps when its language is switched; anything else a URL carries is dropped.
+PAGE_ARGS = ("q", "page", "n", "expand", "mode", "sort", "article", "author", "kind", "year", "section",
+             "width", "found", "source", "format")
+
+
 def switch_url(lang: str) -> str:
-    """Return this page's URL in language ``lang``."""
-    args = {k: v for k, v in request.args.items() if not k.startswith("_")}
-    args["lang"] = lang
-    if request.endpoint and request.url_rule is not None:
-        return url_for(request.endpoint, **{**args, **(request.view_args or {})})
-    return url_for("views.index", lang=lang)
+    """Return this page's URL in language ``lang``, with only the page's own arguments."""
+    if request.url_rule is None:  # a 404: there is no page to switch
+        return url_for("views.index", lang=lang)
+    args = [(k, v) for k in PAGE_ARGS for v in request.args.getlist(k)[:1]]
+    return f"{request.path}?{urlencode([*args, ('lang', lang)])}"

@@ -16,7 +16,8 @@ from indexer.index.schema import PASSAGE_KINDS
 from indexer.model import SearchResult
 from indexer.search.highlight import Highlighter
 from indexer.sources import search_sources
-from web.render import body_blocks, note_views
+from indexer.sources.cite import chinese_reference, english_reference
+from web.render import body_blocks, note_views, reference_views
 
 _VALID = {  # the filters a search accepts, each with its check
     "article": re.compile(r"[\w.-]{1,200}").fullmatch,
@@ -129,8 +130,10 @@ def article_page(b: Backend, article_id: str, q: str, expand: bool, note_label, 
     hl.spans("keywords", keywords)
     blocks, refs = body_blocks(article, hl, note_label)
     notes = note_views(article, hl, refs)
-    return {"article": article, "card": b.cards()[article_id], "title_spans": title,
+    cite = {"zh": chinese_reference(article), "en": english_reference(article)}
+    return {"article": article, "card": b.cards()[article_id], "title_spans": title, "cite": cite,
             "abstract_spans": abstract, "blocks": blocks, "notes": notes,
+            "references": reference_views(article, hl),
             "marked": hl.marked, "q": q, "expand": expand, "error": error}
 
 

@@ -100,6 +100,8 @@ class Block:
     html: Markup
     level: int = 0
     marked: bool = False
+    page: int | None = None  # PDF articles: set on the first block of each page
+    page_label: str | None = None
 
 
 @dataclass
@@ -118,6 +120,7 @@ def body_blocks(article: Article, hl: Highlighter, note_label) -> tuple[list[Blo
     refs: dict[int, list[str]] = {}
     order = {s.id: i for i, s in enumerate(article.sections)}
     shown = -1
+    page = None
     for p in article.paragraphs:
         k = order.get(p.section, -1)
         for s in article.sections[shown + 1 : k + 1]:
@@ -131,10 +134,29 @@ def body_blocks(article: Article, hl: Highlighter, note_label) -> tuple[list[Blo
             refs.setdefault(ref.n, []).append(rid)
             inserts.setdefault(ref.at, []).append(note_marker(ref.n, rid, note_label(ref.n)))
         spans = hl.spans(p.id, p.text)
-        blocks.append(Block("paragraph", p.id, marked(p.text, spans, inserts=inserts), marked=bool(spans)))
+        block = Block("paragraph", p.id, marked(p.text, spans, inserts=inserts), marked=bool(spans))
+        if p.page is not None and p.page != page:
+            block.page, block.page_label, page = p.page, p.page_label or str(p.page), p.page
+        blocks.append(block)
     for s in article.sections[shown + 1 :]:
         blocks.append(Block("heading", s.id, Markup(escape(s.title)), s.level))
     return blocks, refs
+
+
+@dataclass
+class ReferenceView:
+    n: int
+    html: Markup
+    marked: bool = False
+
+
+def reference_views(article: Article, hl: Highlighter) -> list[ReferenceView]:
+    """Return the reference-list entries with their links and query marks."""
+    out = []
+    for r in article.references:
+        spans = hl.spans(f"r{r.n}", r.text)
+        out.append(ReferenceView(r.n, marked(r.text, spans, url_links(r.text, r.urls)), bool(spans)))
+    return out
 
 
 def note_views(article: Article, hl: Highlighter, refs: dict[int, list[str]]) -> list[NoteView]:

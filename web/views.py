@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, send_file, url_for
 
 from indexer.errors import QueryError
 from indexer.search.concordance import SORT_KEYS
 from indexer.search.query import check_length
 from indexer.sources import find_source, search_sources
-from indexer.sources.export import to_bibtex, to_csl_json, to_ris
+from indexer.sources.cite import article_citation
+from indexer.sources.export import citations_of, to_bibtex, to_csl_json, to_ris
 from web import pages
 from web.i18n import t
 from web.render import marked
@@ -124,13 +125,25 @@ def export():
 
 
 def export_response(items, fmt: str, name: str) -> Response:
-    """Return ``items`` as a download in format ``fmt`` (404 if there is nothing)."""
+    """Return ``items`` as a download in format ``fmt`` (404 if there is nothing, saying so)."""
     if items is None:
         abort(404)
+    if not citations_of(items):
+        abort(404, t("nothing_to_export"))
     write, mimetype, ext = EXPORTS[fmt]
     name = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in name)[:100]
     return Response(write(items), headers={
         "Content-Type": mimetype, "Content-Disposition": f'attachment; filename="{name}.{ext}"'})
+
+
+@bp.route("/articles/<article_id>/cite.<ext>")
+def cite(article_id: str, ext: str):
+    """Download the article's own citation (``.bib``, ``.ris`` or ``.json`` for CSL-JSON)."""
+    fmt = {"bib": "bibtex", "ris": "ris", "json": "csl"}.get(ext)
+    article = indexed_article(article_id)
+    if fmt is None or article is None:
+        abort(404)
+    return export_response(article_citation(article), fmt, f"{article_id}-cite")
 
 
 @bp.route("/articles/<article_id>/references.<ext>")
@@ -140,6 +153,20 @@ def references(article_id: str, ext: str):
     if fmt is None:
         abort(404)
     return export_response(indexed_article(article_id), fmt, f"{article_id}-references")
+
+
+@bp.route("/articles/<article_id>/pdf")
+def article_pdf(article_id: str):
+    """Serve the PDF an indexed article was read from (link it with ``#page=N``)."""
+    path = backend().source_file(article_id) if article_id in backend().cards() else None
+    if path is None or not _is_pdf(path):
+        abort(404, t("article_not_found", id=article_id))
+    return send_file(path, mimetype="application/pdf", download_name=f"{article_id}.pdf")
+
+
+def _is_pdf(path) -> bool:
+    with path.open("rb") as f:
+        return f.read(5) == b"%PDF-"
 
 
 def indexed_article(article_id: str):
@@ -187,11 +214,26 @@ def glossary_json():
                              "Content-Disposition": 'attachment; filename="glossary.json"'})
 
 
+def base_url() -> str:
+    """Return the site's address: the ``base_url`` setting, else this request's host if the server answers to it.
+
+    A ``Host`` header is never reflected unchecked (it would let a forged request
+    plant another site's address in the description).
+    """
+    configured = current_app.config.get("BASE_URL")
+    if configured:
+        return configured.rstrip("/") + "/"
+    hosts = current_app.config.get("SERVE_HOSTS")
+    if hosts is None or request.host in hosts:
+        return request.host_url
+    return f"{request.scheme}://{hosts[0]}/"
+
+
 @bp.route("/opensearch.xml")
 def opensearch():
     """Describe the search so browsers can add the site as a search engine."""
-    body = render_template("opensearch.xml", root=request.url_root,
-                           search_url=url_for("views.search", _external=True))
+    root = base_url()
+    body = render_template("opensearch.xml", root=root, search_url=root + url_for("views.search").lstrip("/"))
     return Response(body, mimetype="application/opensearchdescription+xml")
 
 

@@ -55,8 +55,12 @@ class Backend(ABC):
 
     @abstractmethod
     def index(self, paths: Iterable[Path], progress: Callable[[Path], None] | None = None,
-              wait: float = 0.0) -> BuildReport:
-        """Add new files, replace changed ones, remove deleted ones under indexed folders."""
+              wait: float = 0.0, repair: bool = False, notify: Callable[[str], None] | None = None) -> BuildReport:
+        """Add new files, replace changed ones, remove deleted ones under indexed folders.
+
+        A damaged index is repaired first; ``repair`` also verifies every checksum.
+        ``notify`` shows the user a line while the run waits.
+        """
 
     @abstractmethod
     def remove(self, article_ids: Iterable[str], wait: float = 0.0) -> list[str]:
@@ -71,6 +75,10 @@ class Backend(ABC):
     @abstractmethod
     def version(self) -> Hashable:
         """Return a cheap token that changes whenever the index changes (IndexStateError if none)."""
+
+    @abstractmethod
+    def check(self) -> list[str]:
+        """Verify the whole index; return one line per problem (none if it is whole)."""
 
     @abstractmethod
     def stats(self) -> Stats:
@@ -125,6 +133,10 @@ class Backend(ABC):
     @abstractmethod
     def articles(self) -> Iterator[Article]:
         """Yield every indexed article."""
+
+    def source_file(self, article_id: str) -> Path | None:
+        """Return the file an indexed article was read from, if this backend keeps it and it is there."""
+        return None
 
     def sources(self) -> list:
         """Return every source cited across the collection, most cited first."""

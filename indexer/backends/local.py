@@ -35,11 +35,12 @@ class LocalBackend(Backend):
         self._idle: list[tuple[Hashable, Searcher]] = []
         self._lock = threading.Lock()
         self._probe = None  # an open Whoosh index, only to read the latest generation
+        self._verified: Hashable | None = None
 
     # ------------------------------------------------------------ writing
 
-    def index(self, paths, progress=None, wait: float = 0.0) -> BuildReport:
-        return build_index(paths, self.store.path, progress=progress, wait=wait)
+    def index(self, paths, progress=None, wait: float = 0.0, repair: bool = False, notify=None) -> BuildReport:
+        return build_index(paths, self.store.path, progress=progress, wait=wait, repair=repair, notify=notify)
 
     def remove(self, article_ids, wait: float = 0.0) -> list[str]:
         return remove_articles(self.store.path, article_ids, wait=wait)
@@ -50,13 +51,25 @@ class LocalBackend(Backend):
         return self.store.exists()
 
     def version(self) -> Hashable:
-        """Return (index generation, glossary mtime); both change when an indexer commits."""
+        """Return (index generation, glossary mtime); both change when an indexer commits.
+
+        Each new version is verified once (sizes and small files' checksums) before it is served.
+        """
         if self._probe is None:
             self._probe = self.store.open()
         try:
-            return self._probe.latest_generation(), self.store.glossary_mtime()
+            version = self._probe.latest_generation(), self.store.glossary_mtime()
         except OSError as err:
             raise IndexStateError(f"{self.location}: the index went away ({err}); run `jiansuo index`") from err
+        if version != self._verified:
+            self.store.check()
+            self._verified = version
+        return version
+
+    def check(self) -> list[str]:
+        if not self.store.exists():
+            return [f"{self.location}: no index here yet; build one with `jiansuo index FOLDER --index {self.location}`"]
+        return [f"{self.location}: {p}" for p in self.store.problems(full=True)]
 
     def stats(self) -> Stats:
         with self._searcher() as s:
@@ -123,6 +136,12 @@ class LocalBackend(Backend):
     def article(self, article_id: str):
         with self._searcher() as s:
             return s.snap.article(article_id)
+
+    def source_file(self, article_id: str) -> Path | None:
+        with self._searcher() as s:
+            card = s.snap.card(article_id)
+        path = Path(card["path"]) if card and card.get("path") else None
+        return path if path is not None and path.is_file() else None
 
     def articles(self):
         with self._searcher() as s:

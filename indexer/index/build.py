@@ -4,12 +4,17 @@ Incremental: a file whose content hash is unchanged is skipped, a changed file
 replaces its article, a file that disappeared from an indexed folder removes
 its article. Atomic: Whoosh writes new segments and then renames a new table
 of contents into place in one step, so a crash leaves the previous index
-readable. A bad file is reported and skipped; the run goes on.
+readable; every file is on disk before the table of contents names it. A bad
+file is reported and skipped; the run goes on. A damaged index is repaired
+first (:mod:`indexer.index.repair`); updates merge segments so the index does
+not grow with every run.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,15 +22,22 @@ from typing import Callable, Iterable
 
 import numpy as np
 from whoosh import writing as whoosh_writing
-from whoosh.index import LockError
+from whoosh.index import TOC, LockError, clean_files
 
-from indexer.errors import IndexStateError, JiansuoError
+from indexer import settings
+from indexer.errors import IndexStateError, IndexWriteError, JiansuoError
+from indexer.index import integrity
 from indexer.index.columns import NO_PID, live_pids
 from indexer.index.documents import article_documents
 from indexer.index.phrases import PhraseIndex
 from indexer.index.store import Store
 from indexer.ingest import discover
+from indexer.ingest.registry import shown
 from indexer.model import BuildReport, FileError
+
+MERGE_DEAD = 0.15  # merge every segment once this share of the documents is deleted
+MAX_WHOOSH_SEGMENTS = 10
+Notify = Callable[[str], None]
 
 
 class _Lengths:
@@ -61,6 +73,19 @@ class SegmentWriter(whoosh_writing.SegmentWriter):
             reader.close()
 
 
+def merge_policy(writer, segments):
+    """Merge small segments; merge all of them once many documents are deleted or segments pile up.
+
+    Replacing an article deletes its old documents; without this, 60 runs that
+    change a sixth of the articles left an index 3-5 times a fresh one's size.
+    """
+    total = sum(seg.doc_count_all() for seg in segments)
+    dead = sum(seg.deleted_count() for seg in segments)
+    if segments and (dead > MERGE_DEAD * total or len(segments) > MAX_WHOOSH_SEGMENTS):
+        return whoosh_writing.OPTIMIZE(writer, segments)
+    return whoosh_writing.MERGE_SMALL(writer, segments)
+
+
 def _indexed_articles(ix) -> dict[str, dict]:
     """Return ``{article id: {"path", "sha"}}`` for every indexed article."""
     with ix.searcher() as s:
@@ -75,6 +100,17 @@ def _within(path: str, roots: list[Path]) -> bool:
     return any(p == r or r in p.parents for r in roots)
 
 
+def _gone(path: str) -> bool:
+    """Tell whether an indexed file was deleted (a file in an unreadable folder is not gone)."""
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
+
+
 def phrase_writer(store: Store, ix):
     """Open the phrase index writer and drop the pids no live Whoosh document refers to.
 
@@ -85,7 +121,13 @@ def phrase_writer(store: Store, ix):
     writer = phrases.writer()
     with ix.reader() as reader:
         live = live_pids(reader)
-    garbage = np.setdiff1d(phrases.pids(), live[live != NO_PID].astype(np.int64))
+    live = live[live != NO_PID].astype(np.int64)
+    if live.size and writer.next_pid <= int(live.max()):
+        writer.cancel()
+        raise IndexStateError(f"{store.path}: the phrase index is behind the word index (next key "
+                              f"{writer.next_pid}, keys up to {int(live.max())} in use); "
+                              f"run `jiansuo index --repair --index {store.path}`")
+    garbage = np.setdiff1d(phrases.pids(), live)
     if garbage.size:
         writer.delete(garbage)
     return writer
@@ -108,18 +150,67 @@ def _writer(ix, index_dir: Path, wait: float):
         ) from err
 
 
+def write_error(err: OSError, folder: Path) -> IndexWriteError:
+    """Say in one line why the index could not be written, and what to do."""
+    if err.errno == errno.ENOSPC or err.errno == errno.EDQUOT:
+        why = "the disk is full; free some space and run `jiansuo index` again"
+    elif err.errno == errno.EROFS:
+        why = "it is on a read-only file system; give --index a folder on a writable disk"
+    elif err.errno in (errno.EACCES, errno.EPERM):
+        why = "permission denied; give --index a folder you can write to, or fix its permissions"
+    else:
+        why = f"{err.strerror or err}; check the disk and run `jiansuo index` again"
+    return IndexWriteError(f"{folder}: cannot write the index: {why} (the index is unchanged)")
+
+
+def _remove_partial(store: Store) -> None:
+    """Delete Whoosh files the current table of contents does not name (left by a failed run)."""
+    try:
+        storage = store.storage()
+        gen = integrity.whoosh_generation(store.path)
+        if gen >= 0:
+            clean_files(storage, integrity.INDEX_NAME, gen, TOC.read(storage, integrity.INDEX_NAME, gen).segments)
+    except Exception:  # noqa: BLE001 - best effort after a failure; the next commit cleans up too
+        pass
+
+
+def _abandon(writer) -> None:
+    """Cancel a Whoosh writer whose files may not close cleanly (a full disk): close each one anyway."""
+    try:
+        writer.cancel()
+        return
+    except OSError:
+        pass
+    writer.storage.abandon()
+    try:
+        writer._finish()
+    except OSError:
+        pass
+
+
 @contextmanager
 def _transaction(store: Store, wait: float, create: bool = True):
-    """Yield (index, Whoosh writer, phrase writer); cancel both if the block fails."""
-    ix = store.open_or_create() if create else store.open()
-    writer = _writer(ix, store.path, wait)
-    phrases = phrase_writer(store, ix)
+    """Yield (index, Whoosh writer, phrase writer); cancel both and clean up if the block fails."""
+    try:
+        ix = store.open_or_create() if create else store.open()
+        writer = _writer(ix, store.path, wait)
+    except OSError as err:
+        raise write_error(err, store.path) from err
+    try:
+        phrases = phrase_writer(store, ix)
+    except BaseException:
+        writer.cancel()
+        raise
     try:
         yield ix, writer, phrases
-    except BaseException:
+    except BaseException as err:
         phrases.cancel()
         if not writer.is_closed:  # a committed writer cannot be cancelled: keep the real error
-            writer.cancel()
+            _abandon(writer)
+            phrases.undo()
+            _remove_partial(store)
+        if isinstance(err, OSError) and not isinstance(err, IndexWriteError):
+            raise write_error(err, store.path) from err
         raise
 
 
@@ -128,18 +219,29 @@ def build_index(
     index_dir: Path,
     progress: Callable[[Path], None] | None = None,
     wait: float = 0.0,
+    repair: bool = False,
+    notify: Notify | None = None,
 ) -> BuildReport:
     """Index the article files under ``paths`` into ``index_dir``, incrementally.
 
+    A damaged index is repaired first (from the other parts, or from the source files).
+
     :param progress: called with each file as it is processed.
     :param wait: seconds to wait for another indexer's lock before giving up.
+    :param repair: verify every file's checksum, not only sizes, before indexing.
+    :param notify: called with a line to show the user while waiting.
     """
+    from indexer.index.repair import repair_damage
+
     started = time.perf_counter()
     roots = [Path(p).resolve() for p in paths]
     report = BuildReport()
     found = discover(roots)
     files, report.errors, report.skipped = found.files, found.errors, found.skipped
+    unreadable = [d.resolve() for d in found.unreadable]
     store = Store(index_dir)
+    if store.exists() or store.was_indexed():
+        report.warnings.extend(repair_damage(store, files, full=repair, wait=wait))
     with _transaction(store, wait) as (ix, writer, phrases):
         indexed = _indexed_articles(ix)
         seen: dict[str, str] = {}
@@ -148,31 +250,35 @@ def build_index(
                 progress(path)
             spath = str(path)
             try:
+                if any("\udc80" <= c <= "\udcff" for c in spath):  # bytes that are not UTF-8
+                    raise JiansuoError(f"{shown(path)}: the file name is not valid UTF-8; rename the file")
                 sha = hashlib.sha256(path.read_bytes()).hexdigest()
                 aid = path.stem
                 if aid in seen:
                     raise JiansuoError(
-                        f"{path}: article id {aid!r} is already used by {seen[aid]}; rename one file"
+                        f"{shown(path)}: article id {shown(aid)!r} is already used by {shown(seen[aid])}; "
+                        "rename one file"
                     )
                 old = indexed.get(aid)
                 if old and old["sha"] == sha and old["path"] == spath:
                     seen[aid] = spath
                     report.unchanged.append(aid)
                     continue
-                if old and old["path"] != spath and Path(old["path"]).exists():
+                if old and old["path"] != spath and not _gone(old["path"]):
                     raise JiansuoError(
-                        f"{path}: article id {aid!r} is already used by {old['path']}; rename one file"
+                        f"{shown(path)}: article id {shown(aid)!r} is already used by {shown(old['path'])}; "
+                        "rename one file"
                     )
                 article = _load(path)
                 docs = article_documents(article, spath, sha)
             except JiansuoError as err:
-                report.errors.append(FileError(spath, str(err).splitlines()[0]))
+                report.errors.append(FileError(shown(path), shown(str(err).splitlines()[0])))
                 continue
             except (OSError, UnicodeError, ValueError) as err:
-                report.errors.append(FileError(spath, f"{path}: {err}"))
+                report.errors.append(FileError(shown(path), f"{shown(path)}: {shown(err)}"))
                 continue
             seen[aid] = spath
-            report.warnings.extend(f"{path}: {w}" for w in article.warnings)
+            report.warnings.extend(f"{shown(path)}: {shown(w)}" for w in article.warnings)
             if old:
                 writer.delete_by_term("article", aid)
                 report.updated.append(aid)
@@ -184,24 +290,32 @@ def build_index(
                 writer.add_document(**doc)
         for aid, info in indexed.items():
             if aid not in seen and info["path"] and _within(info["path"], roots) \
-                    and not Path(info["path"]).exists():
+                    and not _within(info["path"], unreadable) and _gone(info["path"]):
                 writer.delete_by_term("article", aid)
                 report.removed.append(aid)
-        _commit(store, ix, writer, phrases, report.changed)
+        report.warnings.extend(_commit(store, ix, writer, phrases, report.changed, notify))
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _commit(store: Store, ix, writer, phrases, changed: bool) -> None:
-    """Commit the phrase index, then Whoosh (or cancel it if nothing changed), then the glossary."""
+def _commit(store: Store, ix, writer, phrases, changed: bool, notify: Notify | None = None) -> list[str]:
+    """Commit the phrase index, then Whoosh (or cancel it), then the glossary, then the checksums.
+
+    Returns warnings (a glossary left for the next run).
+    """
     phrases.commit()  # first: new pids unknown to Whoosh are ignored until it commits
     if changed:
-        writer.commit()
-        rebuild_glossary(store)
+        writer.commit(mergetype=merge_policy)
     else:
         writer.cancel()
-        if store.glossary_stale(ix):  # an indexer died between commit and glossary
-            rebuild_glossary(store)
+    warnings = []
+    if changed or store.glossary_stale(ix):  # stale: an indexer died between commit and glossary
+        if not rebuild_glossary(store, notify=notify):
+            warnings.append(f"{store.path}: the glossary was not updated: another indexer kept it locked; "
+                            "run `jiansuo index` again to update it")
+    if changed or store.problems():
+        integrity.record(store, _indexed_articles(store.open()))
+    return warnings
 
 
 def remove_articles(index_dir: Path, article_ids: Iterable[str], wait: float = 0.0) -> list[str]:
@@ -216,16 +330,26 @@ def remove_articles(index_dir: Path, article_ids: Iterable[str], wait: float = 0
     return gone
 
 
-def rebuild_glossary(store: Store) -> None:
+def rebuild_glossary(store: Store, notify: Notify | None = None) -> bool:
     """Rebuild the glossary from the term pairs stored on every article card.
 
     Written to a temporary file and renamed, so readers see the old or the new one.
+    Waits up to the ``lock_wait`` setting for another indexer's glossary update;
+    returns False if it gave up (the glossary then stays as it was).
     """
     from indexer.crosslang.glossary import TermPair, build_glossary
 
     ix = store.open()
     lock = ix.lock("GLOSSARY")  # one writer at a time, each reading the latest version
-    lock.acquire(blocking=True)
+    deadline = time.monotonic() + settings.get_float("lock_wait")
+    told = False
+    while not lock.acquire(blocking=False):
+        if time.monotonic() > deadline:
+            return False
+        if notify and not told:
+            notify(f"waiting for another indexer to finish updating the glossary of {store.path} …")
+            told = True
+        time.sleep(0.1)
     try:
         with ix.searcher() as s:
             pairs = [TermPair(**p) for card in s.documents(kind="article")
@@ -233,3 +357,4 @@ def rebuild_glossary(store: Store) -> None:
         store.write_glossary(build_glossary(pairs))
     finally:
         lock.release()
+    return True

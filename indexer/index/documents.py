@@ -43,6 +43,9 @@ def article_documents(article: Article, path: str, sha: str) -> list[dict]:
             doc["section_c"] = p.section_title or ""
         if p.source:
             doc["source_c"] = p.source
+        if p.page is not None:
+            doc["page"] = p.page
+            doc["page_label"] = p.page_label
         docs.append(doc)
     names = [n for a in article.authors for n in (a.name.zh, a.name.en) if n]
     card = dict(

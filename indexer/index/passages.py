@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date
-
 from indexer.model import Article, Passage
 
 
@@ -24,8 +21,8 @@ def passages(article: Article) -> list[Passage]:
     add("keywords", "keywords", "\n".join(kw))
     titles = {s.id: s.title for s in article.sections}
     for p in article.paragraphs:
-        add(p.id, "paragraph", p.text, section=p.section,
-            section_title=titles.get(p.section), notes=[r.n for r in p.notes])
+        add(p.id, "paragraph", p.text, section=p.section, section_title=titles.get(p.section),
+            notes=[r.n for r in p.notes], page=p.page, page_label=p.page_label)
     by_n = {f.n: f for f in article.footnotes}
     cited_section = {}
     for p in article.paragraphs:
@@ -35,7 +32,9 @@ def passages(article: Article) -> list[Passage]:
         source = "\n".join(by_n[n].text for n in same_as_chain(f, by_n))
         sid = cited_section.get(f.n)
         add(f"n{f.n}", "footnote", f.text, section=sid, section_title=titles.get(sid),
-            notes=[f.n], source=source)
+            notes=[f.n], source=source, page=f.page, page_label=f.page_label)
+    for r in article.references:
+        add(f"r{r.n}", "reference", r.text, source=r.text)
     return out
 
 
@@ -54,19 +53,18 @@ def same_as_chain(note, by_n: dict) -> list[int]:
     return chain
 
 
-_YEAR = re.compile(r"(?<!\d)(19[0-9]{2}|20[0-9]{2})(?!\d)")
-
-
 def article_year(article: Article) -> int | None:
-    """Return the article's year: from its dates, else the latest year its notes cite.
+    """Return the article's year from its own dates (accepted, submitted, published, revised), else None.
 
-    Notes' access dates ("June 15, 2021") make the latest cited year a close
-    lower bound for undated articles.
+    A year is never guessed from the notes: the latest year an article cites
+    is often years before it was written, and a wrong year is worse than none.
+
+    >>> from indexer.model import Dates
+    >>> article_year(Article("a", dates=Dates(submitted="2007-08-15"))), article_year(Article("b"))
+    (2007, None)
     """
-    for d in (article.dates.accepted, article.dates.submitted):
-        if d:
-            return int(d[:4])
-    this_year = date.today().year
-    years = [int(y) for f in article.footnotes for y in _YEAR.findall(f.text)]
-    years = [y for y in years if y <= this_year]
-    return max(years) if years else None
+    d = article.dates
+    for value in (d.accepted, d.submitted, d.published, d.revised):
+        if value:
+            return int(value[:4])
+    return None

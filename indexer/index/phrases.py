@@ -44,11 +44,13 @@ import numpy as np
 
 from indexer.analysis import fold
 from indexer.errors import IndexStateError
+from indexer.index.durable import fsync_dir
 
 SENTINEL = 0x110000  # one past the last code point: ends every passage
 SHIFT = 22  # a bigram key is first << SHIFT | second
 MAX_SEGMENT_CHARS = 8_000_000
 MAX_SEGMENTS = 8  # beyond this, small segments are merged on commit
+COMPACT_DEAD = 0.15  # once this share of the passages is deleted, segments holding them are rewritten
 ROW_MIN = 1 << 15  # characters this frequent get per-passage counts (see _common_rows)
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -278,14 +280,6 @@ def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     return sorted_set[at] == values
 
 
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _save_segment(directory: Path, arrays: dict[str, np.ndarray]) -> dict:
     """Write one segment's files durably and return its manifest entry."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -317,14 +311,14 @@ def _read_manifest(directory: Path) -> dict:
 def _write_manifest(directory: Path, manifest: dict) -> None:
     """Replace the manifest atomically: write a temp file, fsync, rename, fsync the folder."""
     directory.mkdir(parents=True, exist_ok=True)
-    _fsync_dir(directory)  # segment files are durable before anything references them
+    fsync_dir(directory)  # segment files are durable before anything references them
     tmp = directory / f".manifest-{secrets.token_hex(8)}.tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         json.dump(manifest, f)
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, directory / MANIFEST)
-    _fsync_dir(directory)
+    fsync_dir(directory)
 
 
 def _remove_unreferenced(directory: Path, manifest: dict) -> None:
@@ -400,17 +394,24 @@ class PhraseWriter:
         self._new: list[dict] = []  # segments written but not yet in the manifest
         self._deleted: set[int] = set()
         self._closed = False
+        self._committed: dict | None = None
 
-    def add(self, text: str) -> int:
-        """Buffer ``text`` as a new passage and return its pid."""
+    @property
+    def next_pid(self) -> int:
+        """Return the pid the next added passage gets."""
+        return self._next_pid
+
+    def add(self, text: str, pid: int | None = None) -> int:
+        """Buffer ``text`` as a new passage and return its pid (the next one unless ``pid`` is given)."""
         self._check_open()
         if self._texts and self._chars + len(text) > self.max_segment_chars:
             self._flush()
+        pid = self._next_pid if pid is None else int(pid)
         self._texts.append(text)
-        self._pids.append(self._next_pid)
+        self._pids.append(pid)
         self._chars += len(text)
-        self._next_pid += 1
-        return self._next_pid - 1
+        self._next_pid = max(self._next_pid, pid + 1)
+        return pid
 
     def delete(self, pids) -> None:
         """Mark ``pids`` deleted (unknown pids are ignored)."""
@@ -429,6 +430,9 @@ class PhraseWriter:
         deleted = np.array(sorted(self._deleted.union(self._base["deleted"])), dtype=np.int64)
         dead = {name: _member(seg.pids, deleted) for name, seg in segs.items()}
         entries = [e for e in entries if not dead[e["name"]].all()]
+        n_dead = sum(int(dead[e["name"]].sum()) for e in entries)
+        if n_dead > COMPACT_DEAD * sum(len(dead[e["name"]]) for e in entries):
+            entries = [self._compact(e, segs, dead) if dead[e["name"]].any() else e for e in entries]
         if len(entries) > MAX_SEGMENTS:
             entries = self._merge_small(entries, segs, dead)
         kept = np.sort(np.concatenate([_EMPTY, *[segs[e["name"]].pids for e in entries]]))
@@ -437,6 +441,19 @@ class PhraseWriter:
                     "deleted": deleted[_member(deleted, kept)].tolist()}
         _write_manifest(self.directory, manifest)
         self._closed = True
+        self._committed = manifest
+        _remove_unreferenced(self.directory, manifest)
+
+    def undo(self) -> None:
+        """Take back a commit whose companion commit failed: the previous state returns, new files go."""
+        if self._committed is None:
+            return
+        manifest = {**self._base, "format": FORMAT, "version": self._committed["version"] + 1}
+        try:
+            _write_manifest(self.directory, manifest)
+        except OSError:  # the disk may still be full: the newer state is consistent too, keep it
+            return
+        self._committed = None
         _remove_unreferenced(self.directory, manifest)
 
     def cancel(self) -> None:
@@ -463,6 +480,20 @@ class PhraseWriter:
             self._texts, self._pids, self._chars = [], [], 0
             self._new.append(_save_segment(self.directory, arrays))
 
+    def _rewrite(self, names: list[str], segs: dict, dead: dict) -> dict:
+        """Write the live passages of segments ``names`` as one new segment; return its entry."""
+        codes = [segs[s].codes()[np.repeat(~dead[s], np.diff(segs[s].starts))] for s in names]
+        pids = [segs[s].pids[~dead[s]] for s in names]
+        entry = _save_segment(self.directory, build_arrays(np.concatenate(codes), np.concatenate(pids)))
+        self._new.append(entry)
+        segs[entry["name"]] = seg = Segment.load(self.directory, entry["name"])
+        dead[entry["name"]] = np.zeros(len(seg.pids), dtype=bool)
+        return entry
+
+    def _compact(self, entry: dict, segs: dict, dead: dict) -> dict:
+        """Rewrite one segment without its deleted passages, so updates do not grow the index."""
+        return self._rewrite([entry["name"]], segs, dead)
+
     def _merge_small(self, entries: list[dict], segs: dict, dead: dict) -> list[dict]:
         """Rewrite the smallest segments, live passages only, as one of at most max_segment_chars."""
         live = {e["name"]: int(np.diff(segs[e["name"]].starts)[~dead[e["name"]]].sum()) for e in entries}
@@ -474,9 +505,5 @@ class PhraseWriter:
             total += live[e["name"]]
         if len(small) < 2:
             return entries
-        codes = [segs[s].codes()[np.repeat(~dead[s], np.diff(segs[s].starts))] for s in small]
-        pids = [segs[s].pids[~dead[s]] for s in small]
-        entry = _save_segment(self.directory, build_arrays(np.concatenate(codes), np.concatenate(pids)))
-        self._new.append(entry)
-        segs[entry["name"]] = Segment.load(self.directory, entry["name"])
+        entry = self._rewrite(small, segs, dead)
         return [e for e in entries if e["name"] not in small] + [entry]

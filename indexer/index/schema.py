@@ -27,10 +27,10 @@ from whoosh.system import pack_uint
 
 from indexer.analysis import GramTokenizer, grams, word_analyzer, word_counts
 
-PASSAGE_KINDS = ("title", "abstract", "keywords", "paragraph", "footnote")
+PASSAGE_KINDS = ("title", "abstract", "keywords", "paragraph", "footnote", "reference")  # new kinds go last
 
-# Score multipliers per passage kind: title > keywords > abstract > body > notes.
-KIND_BOOST = {"title": 3.0, "keywords": 2.2, "abstract": 1.6, "paragraph": 1.0, "footnote": 0.7}
+# Score multipliers per passage kind: title > keywords > abstract > body > notes and reference list.
+KIND_BOOST = {"title": 3.0, "keywords": 2.2, "abstract": 1.6, "paragraph": 1.0, "footnote": 0.7, "reference": 0.7}
 
 
 class WordText(TEXT):
@@ -78,6 +78,8 @@ def make_schema() -> Schema:
         text=STORED,
         notes=STORED,
         section_title=STORED,
+        page=STORED,  # PDF articles: 1-based page and printed page number of the passage
+        page_label=STORED,
         body=WordText(),
         pid=NUMERIC(int, bits=64, signed=False, stored=True, sortable=True),
         kindnum=NUMERIC(int, bits=32, signed=False, sortable=True),

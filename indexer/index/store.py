@@ -7,10 +7,13 @@
       MAIN_WRITELOCK, GLOSSARY        Whoosh's lock files
       phrases/                        exact-phrase index: manifest.json and .npy segments
       glossary.json                   term pairs and variants, rebuilt after every commit
+      integrity.json                  size and checksum of every file above, and the source files
 
 Whoosh commits by renaming a new table of contents into place, the phrase
 index by replacing its manifest, the glossary by renaming a temporary file:
-a reader sees the old or the new version of each, never half of one.
+a reader sees the old or the new version of each, never half of one. Every
+file is on disk before the name that points at it (:mod:`indexer.index.durable`),
+and :mod:`indexer.index.integrity` detects a damaged file before it is served.
 """
 
 from __future__ import annotations
@@ -18,9 +21,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
 from indexer.errors import IndexStateError
+from indexer.index.durable import DurableFileStorage, fsync_dir
 from indexer.index.schema import make_schema
 
 PHRASES_DIR = "phrases"
@@ -45,12 +47,19 @@ class Store:
         """Tell whether an index is here, without loading it (another version's may not load)."""
         return any(self.path.glob("_MAIN_*.toc"))
 
+    def storage(self) -> DurableFileStorage:
+        """Return the Whoosh storage of this folder (every write synced to disk)."""
+        return DurableFileStorage(str(self.path))
+
     def open(self):
         """Open the Whoosh index; a missing, damaged or foreign one is an IndexStateError."""
         if not self.exists():
-            raise IndexStateError(f"{self.path}: no index here yet; run `jiansuo index` first")
+            if self.was_indexed():
+                self.check()  # names what is missing
+            raise IndexStateError(f"{self.path}: no index here yet; build one with "
+                                  f"`jiansuo index FOLDER --index {self.path}`")
         try:
-            ix = whoosh_index.open_dir(str(self.path))
+            ix = self.storage().open_index()
         except Exception as err:  # whoosh raises bare Exceptions on damage
             raise IndexStateError(f"{self.path}: the index cannot be opened ({err}); "
                                   "delete the folder and run `jiansuo index` again") from err
@@ -59,12 +68,18 @@ class Store:
                                   "delete the folder and index again")
         return ix
 
+    def was_indexed(self) -> bool:
+        """Tell whether a commit was ever recorded here (even if the index is now damaged)."""
+        from indexer.index.integrity import FILE
+
+        return (self.path / FILE).exists()
+
     def open_or_create(self):
         """Open the index, creating an empty one if there is none."""
         self.path.mkdir(parents=True, exist_ok=True)
         if self.exists():
             return self.open()
-        return whoosh_index.create_in(str(self.path), make_schema())
+        return self.storage().create_index(make_schema())
 
     def load_glossary(self):
         """Return the glossary built at the last commit (the variant table alone if none was)."""
@@ -77,8 +92,12 @@ class Store:
     def write_glossary(self, glossary) -> None:
         """Replace the glossary file atomically."""
         tmp = self.path / f".{GLOSSARY_FILE}.tmp"
-        tmp.write_text(glossary.to_json(), "utf-8")
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(glossary.to_json())
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, self.glossary_path)
+        fsync_dir(self.path)
 
     def glossary_mtime(self) -> int:
         """Return the glossary file's modification time in ns (0 if there is none)."""
@@ -88,11 +107,28 @@ class Store:
             return 0
 
     def glossary_stale(self, ix) -> bool:
-        """Tell whether the glossary is missing or older than the latest commit."""
+        """Tell whether the glossary is missing, unreadable or older than the latest commit."""
         try:
-            return self.glossary_path.stat().st_mtime < ix.last_modified()
-        except OSError:
+            if self.glossary_path.stat().st_mtime < ix.last_modified():
+                return True
+            self.load_glossary()
+        except (OSError, IndexStateError):
             return True
+        return False
+
+    def problems(self, full: bool = False) -> list:
+        """Return what is missing or damaged (:func:`indexer.index.integrity.verify`)."""
+        from indexer.index.integrity import verify
+
+        return verify(self, full=full)
+
+    def check(self) -> None:
+        """Raise IndexStateError naming the first damaged part, if any (the quick check)."""
+        problems = self.problems()
+        if problems:
+            more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+            raise IndexStateError(f"{self.path}: the index is damaged: {problems[0]}{more}; "
+                                  f"run `jiansuo index --repair --index {self.path}`")
 
     def size(self) -> int:
         """Return the bytes of every file of the index."""

@@ -12,6 +12,11 @@ among the 500 most frequent Chinese characters (after OpenCC ``t2s``): real
 text scores about 0.75, the wrong one about 0 (mojibake is mostly rare
 characters, kana or private-use code points), even on 20 characters.
 
+A file whose lines switch between Big5 and GB18030 (pieces pasted from two
+sources) decodes without error either way but is garbage in half of it: its
+lines are scored in both encodings, and when some read as Big5 and others as
+GB18030 the file is refused, naming where the encodings change.
+
 Whatever cannot be decoded raises :class:`~indexer.errors.ReadError` naming
 the file and the byte offset. Two cases decode with a warning instead: a UTF-8
 file cut off inside its last character (the incomplete bytes are dropped), and
@@ -74,6 +79,9 @@ _MAGIC = (
 )
 _LEGACY = ("cp950", "gb18030", "big5hkscs")  # ties go to the first
 _MIN_SCORE = 0.3  # real Chinese text scores ~0.75, mojibake ~0
+_CHUNK_WIDE = 24  # non-ASCII bytes a piece needs before its encoding is judged
+_MIX_MARGIN = 0.3  # how much better one encoding must read a piece to claim it
+_MIX_EVIDENCE = 24  # non-ASCII bytes each encoding must claim before a file counts as mixed
 _SAMPLE = 100_000  # characters looked at by the heuristics
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _ESCAPED = re.compile(r"[\udc80-\udcff]")
@@ -235,6 +243,13 @@ def _from_utf8(data: bytes, name: str, skip: int, legacy: bool) -> Decoded:
         )
     reach = (0, "")
     if legacy:
+        if mixed := mixed_legacy(data):
+            (a_end, a_enc), (b_start, b_enc) = mixed
+            raise ReadError(
+                f"{name}: mixed encodings: {_LABEL[a_enc]} up to byte offset {a_end}, then "
+                f"{_LABEL[b_enc]} from byte offset {b_start} ({data[b_start:b_start + 4].hex(' ')}); "
+                "re-save the whole file as UTF-8"
+            )
         best, reach = _best_legacy(data)
         if best is not None:
             return best
@@ -264,6 +279,74 @@ def _from_utf8(data: bytes, name: str, skip: int, legacy: bool) -> Decoded:
         f"{name}: cannot decode bytes {bytes_at} at byte offset {at} as UTF-8, "
         "UTF-16, Big5 or GB18030; re-save the file as UTF-8"
     )
+
+
+_LABEL = {"cp950": "Big5", "gb18030": "GB18030"}
+
+
+def _pieces(data: bytes):
+    """Yield (start, end) byte ranges of whole lines holding enough non-ASCII bytes to judge.
+
+    A newline byte never occurs inside a Big5 or GB18030 character, so cutting at
+    newlines never splits one.
+    """
+    start = wide = 0
+    pos = 0
+    size = len(data)
+    while pos < size:
+        nl = data.find(b"\n", pos)
+        end = size if nl < 0 else nl + 1
+        line = data[pos:end]
+        wide += len(line) - len(line.translate(None, bytes(range(0x80, 0x100))))
+        pos = end
+        if wide >= _CHUNK_WIDE:
+            yield start, end
+            start, wide = end, 0
+    if wide:
+        yield start, size
+
+
+def _reads_as(piece: bytes) -> str | None:
+    """Return the legacy encoding that reads ``piece`` as Chinese clearly better than the other."""
+    scores = {}
+    for encoding in ("cp950", "gb18030"):
+        try:
+            scores[encoding] = score(piece.decode(encoding))
+        except UnicodeDecodeError:
+            scores[encoding] = -1.0
+    (best, high), (_, low) = sorted(scores.items(), key=lambda kv: -kv[1])
+    return best if high >= _MIN_SCORE and high - low >= _MIX_MARGIN else None
+
+
+def mixed_legacy(data: bytes) -> tuple[tuple[int, str], tuple[int, str]] | None:
+    """Tell whether some lines of ``data`` are Big5 and others GB18030.
+
+    Returns ((end of the first run, its encoding), (start of the first piece in
+    the other encoding, that encoding)), or None when one encoding reads it all.
+
+    >>> big5 = "美俄關係的未來發展與歐洲安全問題\\n".encode("cp950")
+    >>> gb = "俄罗斯强势外交与美俄关系的未来发展\\n".encode("gb18030")
+    >>> mixed_legacy(big5 * 3 + gb * 3)
+    ((99, 'cp950'), (99, 'gb18030'))
+    >>> mixed_legacy(big5 * 6) is None
+    True
+    """
+    claimed: dict[str, int] = {}
+    first: dict[str, int] = {}
+    last_end: dict[str, int] = {}
+    for start, end in _pieces(data):
+        encoding = _reads_as(data[start:end])
+        if encoding is None:
+            continue
+        piece = data[start:end]
+        claimed[encoding] = claimed.get(encoding, 0) + len(piece) - len(piece.translate(None, bytes(range(0x80, 0x100))))
+        first.setdefault(encoding, start + len(piece) - len(piece.lstrip(b"\r\n")))
+        if len(first) == 1:
+            last_end[encoding] = end
+    if len(claimed) < 2 or min(claimed.values()) < _MIX_EVIDENCE:
+        return None
+    a, b = sorted(first, key=first.get)
+    return (last_end[a], a), (first[b], b)
 
 
 def _best_legacy(data: bytes) -> tuple[Decoded | None, tuple[int, str]]:

@@ -2,10 +2,16 @@
 
 In: a Document from :mod:`indexer.ingest` (text, Markdown, or a registered
 layout format). Out: an Article with bilingual titles, authors, abstracts,
-keywords, dates, sections, paragraphs stitched across page breaks, and
-footnotes linked both ways, back-references resolved by
-:mod:`indexer.parse.backrefs`. What could not be recognised is kept as text
-and named in ``Article.warnings``; nothing is dropped silently.
+keywords, dates, metadata, sections with nested levels, paragraphs stitched
+across page breaks, foot- or end-notes linked both ways (back-references
+resolved by :mod:`indexer.parse.backrefs`) and the reference list. What could
+not be recognised is kept as text and named in ``Article.warnings``; nothing
+is dropped silently.
+
+Layout parsers build on the same pieces: :func:`~indexer.parse.headings.heading_style`
+and :class:`~indexer.parse.headings.Outline` for heading levels,
+:func:`~indexer.parse.front.read_front`, :func:`~indexer.parse.notes.build_footnotes`,
+:func:`~indexer.parse.notes.extract_markers`, :func:`~indexer.parse.dates.parse_dates`.
 
 Each Document format has a parser registered in :data:`PARSERS`.
 """
@@ -29,6 +35,15 @@ PARSERS: dict[str, Parser] = {
 def register_parser(fmt: str, parser: Parser) -> None:
     """Parse Documents of format ``fmt`` with ``parser``."""
     PARSERS[fmt] = parser
+
+
+def _register_layout_parsers() -> None:
+    from indexer.parse.pdf import parse_pdf
+
+    register_parser("pdf", parse_pdf)
+
+
+_register_layout_parsers()
 
 
 def parse(doc: Document) -> Article:

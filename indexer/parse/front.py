@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from indexer.model import Author, Bilingual, Keywords
-from indexer.parse.inline import clean_inline, has_cjk, smart_join
+from indexer.parse.headings import PLAIN_HEADINGS, heading_level, heading_style, plain_heading
+from indexer.parse.inline import has_cjk, inline_cleaner, smart_join
 from indexer.parse.notes import extract_markers
 
 Line = tuple[int, str]  # (Markdown heading depth or 0, raw line)
@@ -21,22 +22,12 @@ COLUMNS = {
     "焦點評析", "專題研究", "專題論文", "研究論文", "學術論著", "研究論著", "政策評析", "政策分析",
     "書評", "評論", "研究紀要", "專論", "論著", "時事評論", "研究短評", "專題報導", "特稿", "論壇",
 }
-PLAIN_HEADINGS = {"前言", "緒論", "導論", "結論", "結語", "參考文獻", "參考書目", "附錄", "References", "Bibliography"}
-
-_LEVELS = [
-    (re.compile(r"^第[一二三四五六七八九十百]+[章篇部]"), 1),
-    (re.compile(r"^[壹貳參叁肆伍陸柒捌玖拾]+[、．.]"), 1),
-    (re.compile(r"^第[一二三四五六七八九十百]+節"), 2),
-    (re.compile(r"^[一二三四五六七八九十]+[、．]"), 2),
-    (re.compile(r"^[（(][一二三四五六七八九十]+[）)]"), 3),
-    (re.compile(r"^\d{1,2}、"), 4),
-]
-_NOT_HEADING_END = set("。！？；，、,;")
+_DEGREE = re.compile(r"^.{0,30}(?:碩士|博士|硕士)(?:學位|学位|在職專班)?論文$|^.{0,30}(?:碩士|博士|硕士)(?:学位)?论文$")
 _SENTENCE = re.compile(r"[。！？，；]")
 
 _ABSTRACT_ZH = re.compile(r"^[【\[]?\s*(?:中文)?(?:摘\s*要|提\s*要|內容提要|内容提要)\s*[】\]]?\s*[:：]?\s*(.*)$")
 _ABSTRACT_EN = re.compile(r"^[【\[]?\s*(?:Abstract|ABSTRACT)\b\s*[】\]]?\s*[:：.]?\s*(.*)$")
-_KEYWORDS_ZH = re.compile(r"^[【\[]?\s*(?:關鍵詞|關鍵字|关键词|关键字|主題詞)\s*[】\]]?\s*[:：]?\s*(.+)$")
+_KEYWORDS_ZH = re.compile(r"^[【\[]?\s*(?:關\s*鍵\s*詞|關鍵字|关\s*键\s*词|关键字|主題詞|主题词)\s*[】\]]?\s*[:：]?\s*(.+)$")
 _KEYWORDS_EN = re.compile(r"^[【\[]?\s*(?:Key\s*words?)\s*[】\]]?\s*[:：]\s*(.+)$", re.I)
 _KEY_SPLIT = re.compile(r"\s*[、，,;；]\s*")
 
@@ -56,21 +47,6 @@ _RANK_ZH = re.compile(r"(?:教授|研究員|講師|學生|生|主任|長|員|師
 _RANK_EN = re.compile(r"Professor|Lecturer|Researcher|Fellow|Student|Candidate|Director|Assistant|Associate")
 
 _EDITOR = re.compile(r"^[（(]?\s*(?:責任|執行)編輯\s*[:：]\s*(.+?)\s*[）)]?$")
-
-
-def heading_level(text: str) -> int | None:
-    """Return the level of a numbered Chinese heading (壹、=1, 一、=2, （一）=3, 1、=4), else None.
-
-    >>> [heading_level(t) for t in ("壹、前言", "二、拜登上台前之俄美關係", "（一）背景", "一、本文。")]
-    [1, 2, 3, None]
-    """
-    text = text.strip()
-    if not text or len(text) > 60 or text[-1] in _NOT_HEADING_END or "。" in text:
-        return None
-    for pattern, level in _LEVELS:
-        if pattern.match(text):
-            return level
-    return None
 
 
 def editor_of(line: str) -> str | None:
@@ -101,6 +77,7 @@ class Front:
     abstract: Bilingual = field(default_factory=Bilingual)
     keywords: Keywords = field(default_factory=Keywords)
     column: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)  # e.g. a thesis cover's degree line
 
     def found_any(self) -> bool:
         """Tell whether anything beyond a title was recognised."""
@@ -108,14 +85,14 @@ class Front:
                     or self.keywords.en or self.column or self.title.en)
 
 
-def _plain(text: str) -> str:
-    return extract_markers(clean_inline(text))[0].rstrip("*").strip()
+def _plain(text: str, markdown: bool = True) -> str:
+    return extract_markers(inline_cleaner(markdown)(text), markdown)[0].rstrip("*＊").strip()
 
 
-def _ends_block(units: list[list[Line]], start: int) -> bool:
+def _ends_block(units: list[list[Line]], start: int, markdown: bool) -> bool:
     """Tell whether a keywords line or an English abstract header follows soon."""
     for unit in units[start : start + 8]:
-        first = _plain(unit[0][1])
+        first = _plain(unit[0][1], markdown)
         if _KEYWORDS_ZH.match(first) or _KEYWORDS_EN.match(first) or _ABSTRACT_EN.match(first):
             return True
     return False
@@ -124,8 +101,9 @@ def _ends_block(units: list[list[Line]], start: int) -> bool:
 class _Reader:
     """Walk the title page line by line until the first line that belongs to the body."""
 
-    def __init__(self, units: list[list[Line]]):
+    def __init__(self, units: list[list[Line]], markdown: bool):
         self.units = units
+        self.markdown = markdown
         self.front = Front()
         self.mode: str | None = None  # "zh"/"en" while reading an abstract
         self.until_keywords = False
@@ -136,17 +114,17 @@ class _Reader:
             if self.mode and self._abstract_unit(unit):
                 continue
             for j, (depth, text) in enumerate(unit):
-                if not self._line(i, j, depth, _plain(text)):
+                if not self._line(i, j, depth, _plain(text, self.markdown)):
                     return i, j
         return len(self.units), 0
 
     def _abstract_unit(self, unit: list[Line]) -> bool:
         """Add a block to the abstract being read; tell whether it belonged there."""
         text = " ".join(t for _, t in unit)
-        first = _plain(unit[0][1])
+        first = _plain(unit[0][1], self.markdown)
         if _KEYWORDS_ZH.match(first) or _KEYWORDS_EN.match(first) or _ABSTRACT_EN.match(first):
             return False
-        if unit[0][0] or heading_level(first) or (self.mode == "zh") != has_cjk(text):
+        if unit[0][0] or heading_style(first) or plain_heading(first) or (self.mode == "zh") != has_cjk(text):
             self.mode = None
             return False
         current = getattr(self.front.abstract, self.mode)
@@ -155,7 +133,7 @@ class _Reader:
             return False
         body = ""
         for _, line in unit:
-            body = smart_join(body, _plain(line))
+            body = smart_join(body, _plain(line, self.markdown))
         setattr(self.front.abstract, self.mode, f"{current}\n{body}" if current else body)
         return True
 
@@ -173,12 +151,21 @@ class _Reader:
         for pattern, lang in ((_ABSTRACT_ZH, "zh"), (_ABSTRACT_EN, "en")):
             if m := pattern.match(text):
                 self.mode, self.last = lang, "abstract"
-                self.until_keywords = _ends_block(self.units, i + 1)
+                self.until_keywords = _ends_block(self.units, i + 1, self.markdown)
                 if m.group(1):
                     setattr(f.abstract, lang, m.group(1))
                 return True
-        if heading_level(text) or text in PLAIN_HEADINGS:
+        if heading_style(text) or plain_heading(text):
             return False
+        if text in (f.title.zh, f.title.en):
+            return True  # the title again, as a running title above it
+        if _DEGREE.match(text.replace(" ", "").replace("\u3000", "")):
+            if self.last == "title" and f.title.zh is not None and len(f.title.zh) <= 30:
+                f.metadata["學位論文"] = f"{f.title.zh}{text}"  # the institution line above it
+                f.title.zh, self.last = None, "degree"
+            else:
+                f.metadata["學位論文"], self.last = text, "degree"
+            return True
         cjk = has_cjk(text)
         if f.title.zh is None and cjk:
             if text in COLUMNS or (depth and self._deeper_than_next(i, depth)):
@@ -261,8 +248,14 @@ class _Reader:
         self.last = kind
 
 
-def read_front(units: list[list[Line]]) -> tuple[Front, int, int]:
-    """Read the title page; return it with the (unit, line) position where the body starts."""
-    reader = _Reader(units)
+def read_front(units: list[list[Line]], markdown: bool = False) -> tuple[Front, int, int]:
+    """Read the title page; return it with the (unit, line) position where the body starts.
+
+    ``markdown`` says whether lines may hold Markdown markup to remove.
+    """
+    reader = _Reader(units, markdown)
     i, j = reader.run()
     return reader.front, i, j
+
+
+__all__ = ["COLUMNS", "Front", "Line", "PLAIN_HEADINGS", "editor_of", "heading_level", "keywords", "read_front"]

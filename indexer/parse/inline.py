@@ -2,8 +2,12 @@
 
 PDF extraction cuts lines and pages anywhere; :func:`smart_join` puts the
 pieces back without spaces between CJK characters. :func:`clean_inline`
-removes Markdown/HTML markup and is for Markdown input only: plain text keeps
-every character it has.
+removes Markdown/HTML markup and is for Markdown input only, and only for real
+markup (known HTML tags, emphasis not inside an ASCII word, links to an
+address): ``x**2``, ``a<b 且 c>d`` and ``[1](2)`` stay as written. Plain text
+goes through :func:`plain_inline`, which keeps every character except the two
+conventions PDF-to-text tools write around titles and addresses
+(``*Title*``, ``<https://…>``).
 """
 
 from __future__ import annotations
@@ -14,10 +18,19 @@ import re
 FINAL = set("。！？!?…；;：:」』）)”\"’.》】")
 
 _AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+)>")
-_LINK = re.compile(r"!?\[([^\]^][^\]]*)\]\([^)\s]+\)")
-_TAG = re.compile(r"</?(?!sup\b)[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
-_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
-_EM = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
+# A link's destination must look like an address: ``[1](2)`` is text.
+_LINK = re.compile(r"!?\[([^\]^][^\]]*)\]\((?=[^)\s]*[/:.#@])[^)\s]+\)")
+_TAG_NAMES = (
+    "a|abbr|b|big|blockquote|br|center|cite|code|del|dfn|div|em|font|hr|i|img|ins|kbd|mark|p|q|"
+    "rp|rt|ruby|s|samp|small|span|strike|strong|sub|tt|u|var"
+)
+_ATTRIBUTE = r"""\s+[A-Za-z_:][-\w:.]*(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'=<>`]+))?"""
+_TAG = re.compile(rf"</?(?:{_TAG_NAMES})(?:{_ATTRIBUTE})*\s*/?>", re.I)
+# Emphasis never opens or closes inside an ASCII word or number (x**2, snake_case).
+_STARS = r"(?<![A-Za-z0-9*])\*\*(?=\S)(.+?)(?<=\S)\*\*(?![A-Za-z0-9*])"
+_STRONG = re.compile(_STARS + r"|(?<![A-Za-z0-9_])__(?=\S)(.+?)(?<=\S)__(?![A-Za-z0-9_])")
+_STRONG_STAR = re.compile(_STARS + "()")  # plain text: only **Title**
+_EM = re.compile(r"(?<![A-Za-z0-9*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![A-Za-z0-9*])")
 _CODE = re.compile(r"`([^`]+)`")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>])")
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -55,13 +68,25 @@ def smart_join(a: str, b: str) -> str:
         return b
     if not b:
         return a
-    return a + _joiner(a[-1], b[0]) + b
+    return a + joint(a[-1], b[0]) + b
 
 
-def _joiner(x: str, y: str) -> str:
+def joint(x: str, y: str) -> str:
+    """Return what goes between the character ``x`` ending one piece and ``y`` starting the next."""
     if is_wide(x) or is_wide(y) or x in "-/([“‘" or y in ")]/.,;:!?”’":
         return ""
     return " "
+
+
+def plain_inline(text: str) -> str:
+    """Tidy a line of plain text: runs of spaces become one, ``*Title*`` and ``<https://…>`` lose their marks.
+
+    >>> plain_inline("  若 a<b 且\tc>d，x**2 + y**2，[1](2)，<Foreign Affairs>。 ")
+    '若 a<b 且 c>d，x**2 + y**2，[1](2)，<Foreign Affairs>。'
+    >>> plain_inline("“Relations,” *International Herald Tribune*, <http://www.iht.com/a>")
+    '“Relations,” International Herald Tribune, http://www.iht.com/a'
+    """
+    return _unmark(text, markdown=False)
 
 
 def clean_inline(text: str) -> str:
@@ -69,18 +94,30 @@ def clean_inline(text: str) -> str:
 
     >>> clean_inline("*The Department of Defense*, <https://a.b/c>, **x**")
     'The Department of Defense, https://a.b/c, x'
+    >>> clean_inline("若 a<b 且 c>d，參見 <Foreign Affairs>，x**2 + y**2，[1](2)。")
+    '若 a<b 且 c>d，參見 <Foreign Affairs>，x**2 + y**2，[1](2)。'
     """
+    return _unmark(text, markdown=True)
+
+
+def inline_cleaner(markdown: bool):
+    """Return the line cleaner of a format: :func:`clean_inline` for Markdown, else :func:`plain_inline`."""
+    return clean_inline if markdown else plain_inline
+
+
+def _unmark(text: str, markdown: bool) -> str:
     if "<" in text:
         text = _AUTOLINK.sub(r"\1", text)
-        text = _TAG.sub("", text)
-    if "[" in text:
+        if markdown:
+            text = _TAG.sub("", text)
+    if markdown and "[" in text:
         text = _LINK.sub(r"\1", text)
-    if "*" in text or "_" in text:
-        text = _STRONG.sub(lambda m: m.group(1) or m.group(2), text)
+    if "*" in text or (markdown and "_" in text):
+        text = (_STRONG if markdown else _STRONG_STAR).sub(lambda m: m.group(1) or m.group(2), text)
         text = _EM.sub(r"\1", text)
-    if "`" in text:
+    if markdown and "`" in text:
         text = _CODE.sub(r"\1", text)
-    if "\\" in text:
+    if markdown and "\\" in text:
         text = _ESCAPE.sub(r"\1", text)
     if "  " in text or "\t" in text or "\u00a0" in text:
         text = _SPACES.sub(" ", text)

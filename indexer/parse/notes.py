@@ -1,6 +1,7 @@
 """Note markers and note definitions.
 
-Markers are Unicode superscript digits (``¹⁰``), ``<sup>n</sup>`` or ``[^n]``.
+Markers are Unicode superscript digits (``¹⁰``), and in Markdown ``<sup>n</sup>``
+or ``[^n]`` (numbers without superscripts are :mod:`indexer.parse.markers`).
 :func:`extract_markers` removes them from body text and records where they
 stood; :func:`build_footnotes` turns the collected definitions into
 :class:`~indexer.model.Footnote` records with URLs, back-references
@@ -13,17 +14,18 @@ import re
 
 from indexer.model import Footnote, NoteRef
 from indexer.parse.backrefs import Resolution, resolve
-from indexer.parse.inline import clean_inline, has_cjk, is_wide, smart_join
+from indexer.parse.inline import clean_inline, has_cjk, inline_cleaner, is_wide, plain_inline, smart_join
 
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUP_TO_DIGIT = str.maketrans(SUPERSCRIPTS, "0123456789")
 
 
-MARKER = re.compile(
-    r"<sup>\s*\[?(\d{1,4})\]?\s*</sup>|\[\^(\d{1,4})\](?!:)|([" + SUPERSCRIPTS + r"]+)"
-)
+# A run of more than four superscript digits is not a note number (and would not fit an int).
+_SUP_RUN = rf"(?<![{SUPERSCRIPTS}])([{SUPERSCRIPTS}]{{1,4}})(?![{SUPERSCRIPTS}])"
+MARKER = re.compile(r"<sup>\s*\[?(\d{1,4})\]?\s*</sup>|\[\^(\d{1,4})\](?!:)|" + _SUP_RUN)
+_PLAIN_MARKER = re.compile(r"()()" + _SUP_RUN)
 DEF_START = re.compile(
-    r"^\s*(?:<sup>\s*\[?(\d{1,4})\]?\s*</sup>|\[\^(\d{1,4})\]:|([" + SUPERSCRIPTS + r"]+))(.*)$"
+    r"^\s*(?:<sup>\s*\[?(\d{1,4})\]?\s*</sup>|\[\^(\d{1,4})\]:|" + _SUP_RUN + r")(.*)$"
 )
 _EXPONENT_BEFORE = re.compile(r"(?:\d|(?:^|[\d\s])(?:[kcm]?m|mm))$")
 
@@ -42,23 +44,25 @@ def marker_number(m: re.Match) -> int:
     return int(digits)
 
 
-def extract_markers(text: str) -> tuple[str, list[NoteRef]]:
+def extract_markers(text: str, markdown: bool = True) -> tuple[str, list[NoteRef]]:
     """Remove note markers from cleaned body text; return the text and where each marker stood.
 
     ``at`` is the offset, in the returned text, of the character that followed
     the marker. A space after a marker that follows CJK text is dropped.
+    ``<sup>n</sup>`` and ``[^n]`` are markers only in Markdown.
 
     >>> extract_markers("債務）。⁸ 1993 年")
     ('債務）。1993 年', [NoteRef(n=8, at=4)])
-    >>> extract_markers("面積 30 km² 。")
-    ('面積 30 km² 。', [])
+    >>> extract_markers("面積 30 km² 。"), extract_markers("x[^1]", markdown=False)
+    (('面積 30 km² 。', []), ('x[^1]', []))
     """
-    if not MARKER.search(text):
+    pattern = MARKER if markdown else _PLAIN_MARKER
+    if not pattern.search(text):
         return text, []
     clean = ""
     refs: list[NoteRef] = []
     pos = 0
-    for m in MARKER.finditer(text):
+    for m in pattern.finditer(text):
         if m.group(3) and _EXPONENT_BEFORE.search(text, 0, m.start()):
             continue
         clean += text[pos : m.start()]
@@ -95,7 +99,19 @@ def note_start(line: str, cited: set[int]) -> tuple[int, str] | None:
     return None
 
 
-def join_note(prev: str, cont: str) -> str:
+def superscript_note_start(line: str, cited: set[int]) -> tuple[int, str] | None:
+    """Like :func:`note_start`, for plain text: only a superscript starts a definition.
+
+    >>> superscript_note_start("¹ 同上。", set()), superscript_note_start("[^1]: 同上。", set())
+    ((1, ' 同上。'), None)
+    """
+    start = note_start(line, cited)
+    if start and line.lstrip()[:1] in SUPERSCRIPTS:
+        return start
+    return None
+
+
+def join_note(prev: str, cont: str, markdown: bool = True) -> str:
     """Append a continuation to a note's raw text, rejoining a URL cut by a page break.
 
     >>> join_note("see <https://x.gov/DEPARTMENT-IN>", "*DO-PACIFIC-2019.PDF*, June 15.")
@@ -105,7 +121,7 @@ def join_note(prev: str, cont: str) -> str:
     cont = cont.strip()
     tail = _URL_TAIL.search(prev)
     if tail and not _URL_DONE.search(prev):
-        plain = clean_inline(cont)
+        plain = clean_inline(cont) if markdown else plain_inline(cont)
         m = _URL_CONT.match(plain)
         if m and re.search(r"[\-._/%?=&#~]", m.group()):
             url_part = m.group().rstrip(".,;:")
@@ -154,12 +170,16 @@ def note_urls(text: str) -> list[str]:
 
 
 def build_footnotes(
-    defs: dict[int, str], cites: dict[int, list[str]], duplicates: set[int]
+    defs: dict[int, str], cites: dict[int, list[str]], duplicates: set[int], markdown: bool = True
 ) -> tuple[list[Footnote], list[str]]:
-    """Turn raw definitions and citing paragraph ids into footnotes with their problems flagged."""
+    """Turn raw definitions and citing paragraph ids into footnotes with their problems flagged.
+
+    ``markdown`` says whether the raw texts may hold Markdown markup to remove.
+    """
+    clean = inline_cleaner(markdown)
     notes: dict[int, Footnote] = {}
     for n, raw in defs.items():
-        text = clean_inline(raw)
+        text = clean(raw)
         fn = Footnote(n=n, text=text, urls=note_urls(text), cited_in=list(cites.get(n, [])))
         notes[n] = fn
     links = resolve([(fn.n, fn.text) for fn in notes.values()])
@@ -190,3 +210,53 @@ def build_footnotes(
         if gaps:
             warnings.append(f"note numbering has gaps: {', '.join(map(str, gaps))}")
     return [notes[n] for n in sorted(notes)], warnings
+
+
+def number_notes(definitions, marks, symbols: str = "") -> tuple[dict[int, str], set[int], dict[int, str]]:
+    """Give every note one number, also when the article numbers its notes again from 1 on each page.
+
+    ``definitions`` are walker definitions (printed ``n``, ``block``, ``text``)
+    and ``marks`` the markers (``ref.n`` printed, ``block``). When a later block
+    of notes starts at 1 again, notes are numbered through the article in
+    reading order, each marker is linked to the note of its own block, and the
+    number as printed is kept as each note's label. Returns the raw texts by
+    number, the numbers defined twice, and the labels (none when numbering
+    runs through the article).
+    """
+    blocks: dict[int, list] = {}
+    for d in definitions:
+        blocks.setdefault(d.block, []).append(d)
+    firsts = [ds[0].n for _, ds in sorted(blocks.items())]
+    defs: dict[int, str] = {}
+    duplicates: set[int] = set()
+    if 1 not in firsts[1:]:
+        for d in definitions:
+            if d.n in defs:
+                duplicates.add(d.n)
+            else:
+                defs[d.n] = d.text
+        return defs, duplicates, {}
+    number: dict[tuple[int, int], int] = {}
+    labels: dict[int, str] = {}
+    for d in definitions:
+        key = (d.block, d.n)
+        if key in number:
+            duplicates.add(number[key])
+            continue
+        n = number[key] = len(defs) + 1
+        defs[n] = d.text
+        labels[n] = symbols[d.n - 1] if symbols and d.n <= len(symbols) else str(d.n)
+    extra = len(defs)
+    missing: dict[tuple[int, int], int] = {}
+    for m in marks:
+        printed, block = m.ref.n, m.block
+        for b in (block, block + 1, block - 1):
+            if (b, printed) in number:
+                m.ref.n = number[(b, printed)]
+                break
+        else:
+            if (block, printed) not in missing:
+                extra += 1
+                missing[(block, printed)] = extra
+            m.ref.n = missing[(block, printed)]
+    return defs, duplicates, labels

@@ -138,6 +138,7 @@ class Searcher:
             section=fields.get("section_title"), text=text, snippet=snippet(text, spans),
             score=round(score, 4), notes=list(fields.get("notes") or []),
             position=fields.get("position", 0), year=meta.get("year"), spans=spans, missing=missing,
+            page=fields.get("page"), page_label=fields.get("page_label"),
         )
 
     def _article_keys(self) -> tuple[np.ndarray, list[str]]:

@@ -6,7 +6,8 @@ pages; broken pointers are flagged, never guessed. Two citations are the same
 source when they share a normalised URL (scheme, ``www.`` and a trailing slash
 ignored) or the same title and authors once
 Traditional/Simplified script, case, punctuation and spacing are ignored.
-Each source lists the notes that cite it with the sentence carrying the marker.
+Each source lists the notes that cite it with the sentence carrying the marker,
+and the reference-list entries naming it (``reference`` set, ``n`` 0).
 
 >>> from indexer.model import Article, Footnote
 >>> a = Article("a", footnotes=[Footnote(1, "http://www.state.gov/x/"), Footnote(2, "同註1。")])
@@ -32,6 +33,7 @@ from indexer.model import Article, Footnote
 from indexer.parse.backrefs import pages_in
 from indexer.parse.backrefs import resolve as resolve_backrefs
 from indexer.sources.citations import Citation, parse_note
+from indexer.sources.references import parse_reference
 
 # An English full stop ends a sentence before a space, not inside "U.S.A. " or "3.5".
 _END = re.compile(r"[。！？!?；;]|(?<=[a-z])\.(?= )")
@@ -68,6 +70,7 @@ class CitingNote:
     marker_at: int | None = None  # where the marker stands in ``sentence``
     via: int | None = None  # the note this one repeats (同前註, 同註N)
     raw: str = ""  # the note text as written
+    reference: int | None = None  # set (and n is 0) when the citation is entry N of the reference list
 
 
 @dataclass
@@ -276,6 +279,10 @@ def collect_sources(articles: Iterable[Article]) -> list[Source]:
                         start, end = sentence_bounds(text, at, ends)
                         cn.sentence, cn.marker_at = text[start:end], min(max(at - start, 0), end - start)
                     items.append((c, cn))
+        for ref in article.references:
+            for c in parse_reference(ref.text):
+                if c.url or c.title:
+                    items.append((c, CitingNote(article.id, 0, c.pages, raw=ref.text, reference=ref.n)))
     parent = list(range(len(items)))
 
     def find(i: int) -> int:
@@ -302,7 +309,7 @@ def collect_sources(articles: Iterable[Article]) -> list[Source]:
             citation=_merge(cits),
             citing=citing,
             n_articles=len({c.article_id for c in citing}),
-            n_notes=len({(c.article_id, c.n) for c in citing}),
+            n_notes=len({(c.article_id, c.n) for c in citing if c.reference is None}),
         )
         m = src.citation
         src.search_text = "\n".join(

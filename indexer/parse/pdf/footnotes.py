@@ -1,0 +1,162 @@
+"""The footnote area at the foot of each column: note texts by number, joined across pages.
+
+The area is what follows the lowest short rule in a column, or else the run
+of lines at its foot set smaller than the body that contains a note start.
+A note starts with its number: a superscript (``¹ 同上``), or at normal size
+``1 ``, ``1.``, ``[1]``, ``註1：``. A number only counts when it is the next
+note, the first of a page (numbering restarting on each page) or a number
+cited on the page; anything else continues the note before it, also at the
+top of the next page's area (a note split across pages).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from indexer.parse.notes import join_note
+from indexer.parse.pdf.lines import Line
+
+_START = re.compile(r"^\s*(?:\[(\d{1,3})\]|[（(](\d{1,3})[）)]|註\s*(\d{1,3})\s*[:：、.]?"
+                    r"|(\d{1,3})(?:[.．、)）:：](?![A-Za-z0-9])|(?=\s|[^\x00-\x7f\d\-–—~～/.,，、年月日頁]|$)))\s*")
+NOTE_SIZE = 0.95  # note text is set at most this much of the body size
+
+
+@dataclass
+class Notes:
+    """Note texts by number, where each starts, and each page's marker numbers as printed."""
+
+    defs: dict[int, str] = field(default_factory=dict)
+    pages: dict[int, int] = field(default_factory=dict)  # note number → 0-based page of its start
+    duplicates: set[int] = field(default_factory=set)
+    per_page: bool = False  # numbering restarts on each page (numbers below are then renumbered)
+    offsets: dict[int, int] = field(default_factory=dict)  # page → added to its printed numbers
+
+
+_URL_END = re.compile(r"(?:https?|ftp)://\S+$|www\.\S+$")
+_URL_MORE = re.compile(r"^[A-Za-z0-9/._\-~%?=&#+:]")
+
+
+def join_lines(prev: str, cont: str) -> str:
+    """Join a note's next line: a URL cut at the line end continues without a space.
+
+    >>> join_lines("見 https://dod.defense.gov/x.", "pdf, June 15.")
+    '見 https://dod.defense.gov/x.pdf, June 15.'
+    >>> join_lines("見 https://a.gov/story?id=78377019,", "June 20, 2021.")
+    '見 https://a.gov/story?id=78377019, June 20, 2021.'
+    >>> join_lines("鄭羽，《既非盟友", "》，頁94。")
+    '鄭羽，《既非盟友》，頁94。'
+    """
+    if _URL_END.search(prev) and _URL_MORE.match(cont) and prev[-1] not in ",;" and not (
+            prev[-1] == "." and cont[0].isupper()):
+        return prev + cont
+    return join_note(prev, cont)
+
+
+def note_start(ln: Line, expected: set[int]) -> tuple[int, str] | None:
+    """Return (number, text) when a line of the note area starts a note, else None.
+
+    >>> from indexer.parse.pdf.lines import Line
+    >>> ln = Line(0, 0, 0, 100, 700, 9, "f", False, "2 同上，頁5。")
+    >>> note_start(ln, {2}), note_start(ln, {3})
+    ((2, '同上，頁5。'), None)
+    >>> ln.text = "1-27。"  # the end of a note: pages, not note 1
+    >>> note_start(ln, {1})
+    """
+    if ln.lead_mark is not None:
+        at = ln.marks[0][0]
+        return ln.lead_mark, (ln.text[:at] + ln.text[at:].lstrip())
+    m = _START.match(ln.text)
+    if not m:
+        return None
+    n = int(next(g for g in m.groups() if g))
+    if n not in expected:
+        return None
+    return n, ln.text[m.end():]
+
+
+def _area(seg: list[Line], rules: list[tuple[float, float, float]], size: float, open_note: bool,
+          cited: set[int], last: int) -> int:
+    """Return the index in a column's lines where its footnote area starts (len(seg) if none)."""
+    x0, x1 = min(ln.x0 for ln in seg), max(ln.x1 for ln in seg)
+    for rx0, ry, rx1 in sorted(rules, key=lambda r: -r[1]):
+        if rx1 < x0 - 2 or rx0 > x1 + 2 or rx1 - rx0 > 1.2 * (x1 - x0) + 10:
+            continue
+        below = [k for k, ln in enumerate(seg) if ln.y - 0.6 * ln.size > ry]
+        above = [ln for ln in seg if ln.y < ry]
+        if below and above and all(seg[k].size <= size * 1.02 for k in below):
+            return below[0]
+    k = len(seg)
+    while k > 0 and seg[k - 1].size <= NOTE_SIZE * size:
+        k -= 1
+    expected = cited | {last + 1}
+    for j in range(k, len(seg)):
+        if note_start(seg[j], expected):
+            return k if (j == k or open_note) else j
+    return len(seg)
+
+
+def segments(lines: list[Line]) -> list[list[Line]]:
+    """Cut a page's lines (in reading order) into runs of one column."""
+    out: list[list[Line]] = []
+    for ln in lines:
+        if out and out[-1][-1].col == ln.col and ln.y >= out[-1][-1].y:
+            out[-1].append(ln)
+        else:
+            out.append([ln])
+    return out
+
+
+def read_notes(pages: list[list[Line]], rules: list[list[tuple[float, float, float]]], size: float) -> Notes:
+    """Find each page's footnote area, mark its lines ``role = "note"``, and collect the notes."""
+    notes = Notes()
+    current: int | None = None
+    last = 0
+    printed: dict[int, list[int]] = {}  # page → note numbers as printed, in order
+    for p, lines in enumerate(pages):
+        body = [ln for ln in lines if ln.role != "furniture"]
+        cited = {n for ln in body for _, n in ln.marks if ln.lead_mark is None}
+        for seg in segments(body):
+            start = _area(seg, rules[p], size, current is not None, cited, last)
+            for ln in seg[start:]:
+                ln.role = "note"
+                found = note_start(ln, cited | {last + 1})
+                if found and not (found[0] == last and found[0] in notes.defs):
+                    n, text = found
+                    key = _key(notes, printed, p, n)
+                    if key in notes.defs:
+                        notes.duplicates.add(key)
+                        current = None
+                        continue
+                    notes.defs[key] = text.strip()
+                    notes.pages[key] = p
+                    current, last = key, n
+                elif current is not None:
+                    notes.defs[current] = join_lines(notes.defs[current], ln.text)
+    return notes
+
+
+def _key(notes: Notes, printed: dict[int, list[int]], page: int, n: int) -> int:
+    """Return the article-wide number of printed note ``n`` on ``page``, noticing per-page numbering."""
+    mine = printed.setdefault(page, [])
+    if not notes.per_page and n == 1 and notes.defs and not mine:
+        notes.per_page = True  # numbering starts again on a new page
+        shift = 0
+        for p in sorted(printed):
+            notes.offsets[p] = shift
+            shift += len(printed[p])
+        _renumber(notes)
+    if notes.per_page and page not in notes.offsets:
+        notes.offsets[page] = sum(len(v) for q, v in printed.items() if q != page)
+    mine.append(n)
+    return n + notes.offsets.get(page, 0) if notes.per_page else n
+
+
+def _renumber(notes: Notes) -> None:
+    """Give the notes read so far their article-wide numbers once per-page numbering is noticed."""
+    defs, pages = {}, {}
+    for n, text in notes.defs.items():
+        p = notes.pages[n]
+        defs[n + notes.offsets[p]] = text
+        pages[n + notes.offsets[p]] = p
+    notes.defs, notes.pages = defs, pages
