@@ -142,6 +142,37 @@ def test_mobile_width_has_no_horizontal_overflow(browser, server, url):
         context.close()
 
 
+@pytest.fixture
+def phone(browser):
+    """A page 390 px wide, as on a phone."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="zh-TW")
+    yield context.new_page()
+    context.close()
+
+
+def test_concordance_lines_are_readable_on_a_phone(phone, server):
+    phone.goto(f"{server}/concordance?q=蘇聯解體")
+    rows = phone.evaluate("""() => Array.from(document.querySelectorAll('tr[data-kwic]')).map(tr => {
+        const box = (sel) => tr.querySelector(sel).getBoundingClientRect();
+        const m = box('td.match'), w = box('td.where');
+        return [m.left, m.right, w.left, w.right, w.height, tr.querySelector('td.match').innerText];
+    })""")
+    assert len(rows) == 12
+    for left, right, w_left, w_right, w_height, text in rows:
+        assert text == "蘇聯解體" and 0 <= left and right <= 390  # the whole keyword is on screen
+        assert 0 <= w_left and w_right <= 390 and w_height > 0  # so is where it comes from
+        assert abs((left + right) / 2 - 195) < 40  # near the centre
+    assert phone.locator("tr[data-kwic] td.left").first.inner_text().endswith("1991 年底")
+
+
+def test_glossary_terms_do_not_wrap_on_a_phone(phone, server):
+    phone.goto(f"{server}/glossary")
+    wrapped = phone.evaluate("""() => Array.from(document.querySelectorAll('td.zh a'))
+        .filter(a => a.getClientRects().length > 1 || a.getBoundingClientRect().height > 40).map(a => a.innerText)""")
+    assert wrapped == []
+    assert "美俄新關係聯合聲明" in phone.inner_text("tr[data-entry]:nth-child(3) td.zh")
+
+
 def test_language_switch_to_english_is_remembered(page, server):
     page.goto(f"{server}/search?q=Putin")
     assert page.get_attribute("html", "lang") == "zh-Hant"

@@ -310,9 +310,12 @@ def test_reader_links_urls_safely_and_flags_problems(client):
     text = page(client, f"/articles/{A000}")
     assert ('<a href="http://www.state.gov/r/pa/ei/bgn/3183.htm" rel="noopener noreferrer nofollow">'
             "http://www.state.gov/r/pa/ei/bgn/3183.htm</a>") in element(text, "li", "n1")
-    assert "empty: the note has no text" in element(text, "li", "n5")
-    assert "self-reference" in element(text, "li", "n13")
+    assert "⚠ 空白：這個註釋沒有內容" in element(text, "li", "n5")  # in the page's language
+    assert "⚠ 自我指涉：同註13 指向第 13 註本身" in element(text, "li", "n13")
     assert "data-problem" not in element(text, "li", "n6")
+    english = page(client, f"/articles/{A000}?lang=en")
+    assert "⚠ empty: the note has no text" in element(english, "li", "n5")
+    assert "⚠ self-reference: 同註13 refers to note 13 itself" in element(english, "li", "n13")
 
 
 def test_reader_marks_the_query_in_traditional_text(client):
@@ -646,6 +649,46 @@ def test_article_json_does_not_show_server_paths(tmp_path):
     build_index([folder], tmp_path / "ix")
     d = create_app({"INDEX_DIR": str(tmp_path / "ix"), "TESTING": True}).test_client().get("/api/articles/cut").get_json()
     assert d["warnings"] and "secret-folder" not in json.dumps(d, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("message", [
+    "empty: the note has no text", "self-reference: 同註13 refers to note 13 itself",
+    "unresolved reference: no earlier note by 王五", "bad reference: 同前註 refers to the previous note, not an earlier note",
+    "bad reference: 同註9 refers to note 9, not an earlier note", "truncated: the text stops mid-sentence at “羅斯在世界各地的”",
+    "duplicate definition: note 3 is defined more than once; the first is kept", "no marker: no paragraph cites note 2",
+    "missing definition: note 4 is cited in p1, p2 but never defined",
+])
+def test_every_note_problem_reads_in_both_languages(app, message):
+    from indexer.parse.problems import read_problem
+    from web.i18n import problem_text
+
+    kind, _ = read_problem(message)
+    for lang, has_han in (("en", False), ("zh", True)):
+        with app.test_request_context(f"/?lang={lang}"):
+            text = problem_text(message)
+        assert text != "" and "{" not in text
+        assert (text == message) is (lang == "en"), text
+        assert bool(re.search(r"[\u4e00-\u9fff]{2}", text.split(":")[0].split("：")[0])) is has_han, text
+
+
+def test_the_api_index_lists_every_route_with_a_working_example(client, app):
+    d = client.get("/api/").get_json()
+    api_rules = {r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/api/") and r.rule != "/api/"}
+    listed = {r["path"].replace("<id>", "<article_id>") for r in d["routes"]}
+    assert listed == api_rules
+    for route in d["routes"]:
+        example = route["example"].replace("<id>", A000)
+        assert client.get(example).status_code == 200, example
+
+
+def test_an_empty_index_says_how_to_add_articles(tmp_path):
+    from indexer.index import build_index
+    from web import create_app
+
+    (tmp_path / "empty").mkdir()
+    build_index([tmp_path / "empty"], tmp_path / "ix")
+    text = create_app({"INDEX_DIR": str(tmp_path / "ix"), "TESTING": True}).test_client().get("/").get_data(as_text=True)
+    assert "索引裡還沒有文章" in text and f"jiansuo index ~/articles --index {tmp_path / 'ix'}" in text
 
 
 def test_search_page_shows_missing_words_suggestions_and_mode_all(client):

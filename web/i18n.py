@@ -89,6 +89,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     # articles and reader
     "articles_title": ("文章", "Articles"),
     "n_articles": ("索引中共有 {n} 篇文章", "{n} articles in the index"),
+    "empty_index": ("索引裡還沒有文章。把文章所在的資料夾加入索引：", "The index holds no article yet. Add the folder that holds your articles:"),
+    "empty_index_formats": ("可讀取 PDF、純文字（.txt）與 Markdown（.md）；再執行一次即更新有變動的檔案。",
+                            "PDF, plain text (.txt) and Markdown (.md) are read; run it again to pick up changed files."),
     "authors": ("作者", "Authors"),
     "submitted": ("收稿日期", "Submitted"),
     "accepted": ("接受刊登日期", "Accepted"),
@@ -176,6 +179,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "bad_format": ("不支援的格式：{f}；請用 bibtex、ris 或 csl。", "Unknown format {f}; use bibtex, ris or csl."),
     "bad_export": ("請指定 source=、article= 或 q=。", "Give source=, article= or q= to export."),
     "cite_this": ("引用本文", "Cite this article"),
+    # note problems (indexer/parse/problems.py names the kinds)
+    "problem_empty": ("空白：這個註釋沒有內容", "empty: the note has no text"),
+    "problem_self_reference": ("自我指涉：{ref} 指向第 {n} 註本身", "self-reference: {ref} refers to note {n} itself"),
+    "problem_unresolved_reference": ("無法對應：前面沒有 {author} 的註釋", "unresolved reference: no earlier note by {author}"),
+    "problem_bad_reference": ("指向錯誤：{ref} 指向{target}，不是前面的註釋",
+                              "bad reference: {ref} refers to {target}, not an earlier note"),
+    "problem_truncated": ("不完整：文字在「{tail}」處中斷", "truncated: the text stops mid-sentence at “{tail}”"),
+    "problem_duplicate_definition": ("重複定義：第 {n} 註出現不只一次，保留第一個",
+                                     "duplicate definition: note {n} is defined more than once; the first is kept"),
+    "problem_no_marker": ("沒有標號：沒有段落引用第 {n} 註", "no marker: no paragraph cites note {n}"),
+    "problem_missing_definition": ("缺少內容：第 {n} 註在 {where} 被引用，但沒有註釋內容",
+                                   "missing definition: note {n} is cited in {where} but never defined"),
+    "the_previous_note": ("前一註", "the previous note"),
     "copy": ("複製", "Copy"),
     "copied": ("已複製", "Copied"),
     "nothing_to_export": ("沒有可匯出的參考文獻：這篇文章沒有引用來源。", "Nothing to export: no cited source here."),
@@ -204,6 +220,20 @@ def t(key: str, **kw) -> str:
     return text(key, current_lang(), **kw)
 
 
+def problem_text(message: str) -> str:
+    """Return a note's problem message in the language of this request."""
+    from indexer.parse.problems import read_problem
+
+    found = read_problem(message)
+    if found is None:
+        return message
+    kind, values = found
+    if kind == "bad_reference":
+        target = values["target"]
+        values["target"] = t("the_previous_note") if target == "the previous note" else t("note_n", n=target[5:])
+    return t(f"problem_{kind}", **values)
+
+
 def remember_lang(response):
     """Store an explicit ``?lang=`` choice in a cookie for a year."""
     asked = request.args.get("lang")
@@ -216,6 +246,7 @@ def init_app(app) -> None:
     """Expose ``t``, the language and its ``lang`` attribute to templates."""
     app.after_request(remember_lang)
     app.add_template_global(t, "t")
+    app.add_template_global(problem_text, "problem_text")
 
     @app.context_processor
     def inject():

@@ -10,6 +10,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from indexer.analysis import article_language
 from indexer.backends import Backend
 from indexer.errors import JiansuoError
 from indexer.index.schema import PASSAGE_KINDS
@@ -132,6 +133,7 @@ def article_page(b: Backend, article_id: str, q: str, expand: bool, note_label, 
     notes = note_views(article, hl, refs)
     cite = {"zh": chinese_reference(article), "en": english_reference(article)}
     return {"article": article, "card": b.cards()[article_id], "title_spans": title, "cite": cite,
+            "article_lang": article_language(article),
             "abstract_spans": abstract, "blocks": blocks, "notes": notes,
             "references": reference_views(article, hl),
             "marked": hl.marked, "q": q, "expand": expand, "error": error}

@@ -63,7 +63,7 @@ def timed(name: str, ms: float) -> None:
 @bp.route("/")
 def index():
     """Show the search box, the query language with examples, and the indexed articles."""
-    return render_template("index.html", examples=EXAMPLES, cards=backend().cards())
+    return render_template("index.html", examples=EXAMPLES, cards=backend().cards(), index_location=backend().location)
 
 
 @bp.route("/articles")

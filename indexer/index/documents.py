@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
+from indexer.analysis import article_language
 from indexer.index.columns import article_key
 from indexer.index.passages import article_year, passages
 from indexer.index.schema import KIND_BOOST, PASSAGE_KINDS
@@ -56,6 +57,7 @@ def article_documents(article: Article, path: str, sha: str) -> list[dict]:
         meta={
             "title": article.title.zh or article.title.en or aid,
             "title_en": article.title.en,
+            "lang": article_language(article),
             "authors": names,
             "year": year,
             "sections": {s.id: s.title for s in article.sections},
