@@ -153,28 +153,32 @@ def index(paths: tuple[Path, ...], index_dir: Path | None, wait: float, as_json:
 @click.option("--page", type=int, default=1, show_default=True, help="Page of hits.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (JSON Lines when QUERY is -).")
 @click.option("--no-expand", is_flag=True, help="Do not expand names and variants from the glossary.")
+@click.option("--all", "match_all", is_flag=True,
+              help="Only passages holding every word (default: best match, passages with every word first).")
 @click.option("--show-query", is_flag=True, help="Print the parsed query tree and stop.")
 @reports_errors
 def search(query: str, index_dir: Path | None, limit: int, page: int, as_json: bool,
-           no_expand: bool, show_query: bool) -> None:
+           no_expand: bool, match_all: bool, show_query: bool) -> None:
     """Search the index for QUERY (use - to read one query per line from stdin).
 
-    Examples: 俄罗斯 外交, "俄關係", Putin, source:state.gov, title:拜登 year:2021.
+    Examples: 俄罗斯 外交, "俄關係", Putin, source:state.gov, title:拜登 year:2021,
+    拜登與普京在哪裡會晤？
     """
     from indexer.search.query import parse_query
 
     if show_query:
         click.echo(repr(parse_query(query)))
         return
+    mode = "all" if match_all else "best"
     with _backend(index_dir) as backend:
         if query == "-":
             for line in sys.stdin:
                 line = line.rstrip("\n")
                 if line.strip():
-                    result = backend.search(line, limit=limit, page=page, expand=not no_expand)
+                    result = backend.search(line, limit=limit, page=page, expand=not no_expand, mode=mode)
                     click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
             return
-        result = backend.search(query, limit=limit, page=page, expand=not no_expand)
+        result = backend.search(query, limit=limit, page=page, expand=not no_expand, mode=mode)
     if as_json:
         _echo_json(result.to_dict())
     else:
@@ -398,15 +402,20 @@ def _print_result(result) -> None:
     if result.error:
         click.echo(f"error: {result.error}", err=True)
         return
-    click.echo(f"{result.total} passages ({result.took_ms:.1f} ms)")
+    some = f", {result.total_all} with every word" if result.total_all < result.total else ""
+    click.echo(f"{result.total} passages{some} ({result.took_ms:.1f} ms)")
+    if result.suggestions:
+        click.echo("did you mean: " + " | ".join(result.suggestions))
     if result.expanded:
         click.echo("also searched: " + ", ".join(result.expanded))
+    if result.ignored:
+        click.echo("left out (query too long): " + ", ".join(result.ignored))
     for h in result.hits:
         text = snippet(h.text, h.spans, formatter=BracketFormatter())
         click.echo(f"\n{h.title}  [{h.article}#{h.passage}, {h.kind}]  {h.score:.2f}")
         if h.section:
             click.echo(f"  {h.section}")
-        click.echo("  " + text.replace("\n", " "))
+        click.echo("  " + text.replace("\n", " ") + (f"  (missing: {', '.join(h.missing)})" if h.missing else ""))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -69,6 +69,14 @@ def test_index_then_search(tmp_path):
     text = run("search", '"俄關係"', "--index", ix, "-n", "2").output
     assert "【俄關係】" in text and "passages" in text
 
+    best = run("search", "拜登 普京", "--index", ix, "--no-expand", "-n", "100").output
+    strict = run("search", "拜登 普京", "--index", ix, "--no-expand", "-n", "100", "--all").output
+    n_all = int(strict.split(" passages")[0])
+    assert best.startswith(f"{best.split(' passages')[0]} passages, {n_all} with every word")
+    assert "(missing: 普京)" in best and "missing" not in strict
+    assert json.loads(run("search", "拜登 普京", "--index", ix, "--all", "--json").output)["mode"] == "all"
+    assert "did you mean: 普京" in run("search", "普金", "--index", ix).output
+
 
 def test_search_reads_queries_from_stdin_as_json_lines(tmp_path):
     ix = tmp_path / "ix"

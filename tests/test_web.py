@@ -183,10 +183,11 @@ def test_api_search_is_the_cli_json(client, seed_index):
     from indexer.cli import main
 
     d = client.get("/api/search?q=俄罗斯 外交").get_json()
-    assert list(d) == ["query", "total", "took_ms", "expanded", "hits", "page", "limit", "facets"]
+    assert list(d) == ["query", "total", "took_ms", "expanded", "hits", "page", "limit", "facets",
+                       "total_all", "mode", "suggestions", "ignored"]
     assert d["query"] == "俄罗斯 外交" and d["total"] > d["limit"] == len(d["hits"]) == 10
     assert set(d["hits"][0]) == {"article", "title", "passage", "kind", "section", "text", "snippet",
-                                 "score", "notes", "position", "year", "page", "page_label"}
+                                 "score", "notes", "position", "year", "page", "page_label", "missing"}
     assert {(h["page"], h["page_label"]) for h in d["hits"]} == {(None, None)}  # text articles have no pages
     cli = json.loads(CliRunner().invoke(main, ["search", "俄罗斯 外交", "--json", "--index", str(seed_index)]).output)
     assert {**cli, "took_ms": 0} == {**d, "took_ms": 0}
@@ -688,3 +689,22 @@ def test_an_empty_index_says_how_to_add_articles(tmp_path):
     build_index([tmp_path / "empty"], tmp_path / "ix")
     text = create_app({"INDEX_DIR": str(tmp_path / "ix"), "TESTING": True}).test_client().get("/").get_data(as_text=True)
     assert "索引裡還沒有文章" in text and f"jiansuo index ~/articles --index {tmp_path / 'ix'}" in text
+
+
+def test_search_page_shows_missing_words_suggestions_and_mode_all(client):
+    text = page(client, "/search?q=拜登 普京&expand=0&n=100")
+    total, total_all = int(attrs(text, "data-total")[0]), int(attrs(text, "data-total-all")[0])
+    assert 0 < total_all < total
+    missing = re.findall(r"data-missing>(.*?)</span>", text, re.S)
+    assert len(missing) == total - total_all
+    assert all(m in ("缺少：<s>拜登</s>", "缺少：<s>普京</s>") for m in missing)
+    strict = page(client, "/search?q=拜登 普京&expand=0&n=100&mode=all")
+    assert attrs(strict, "data-total") == [str(total_all)] and "data-missing" not in strict
+    assert 'data-mode="best"' in strict and 'data-mode="all"' in text
+    api = client.get("/api/search?q=拜登 普京&expand=0&mode=all").get_json()
+    assert (api["total"], api["mode"]) == (total_all, "all")
+    fixed = page(client, "/search?q=普金&lang=en")
+    assert "Did you mean: " in fixed and 'data-suggestion="普京"' in fixed
+    assert client.get("/api/search?q=Puttin").get_json()["suggestions"][0] == "Putin"
+    quoted = page(client, '/search?q=誰是蒲亭 "<i>普丁</i>"&expand=0')  # a quotation found nowhere
+    assert "<s>&lt;i&gt;普丁&lt;/i&gt;</s>" in quoted and "<i>普丁" not in quoted

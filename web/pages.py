@@ -52,18 +52,20 @@ class SearchParams:
     limit: int = 10
     expand: bool = True
     filters: dict[str, str] = field(default_factory=dict)
+    mode: str = "best"
 
     def args(self, **changes) -> dict:
         """Return the URL arguments of this search with ``changes`` (None drops an argument)."""
         d = {"q": self.q, "page": self.page if self.page > 1 else None,
              "n": self.limit if self.limit != 10 else None,
-             "expand": None if self.expand else 0, **self.filters}
+             "expand": None if self.expand else 0,
+             "mode": self.mode if self.mode != "best" else None, **self.filters}
         d.update(changes)
         return {k: v for k, v in d.items() if v is not None}
 
 
 def search_params(args, max_page_size: int) -> SearchParams:
-    """Read q, page, n, expand and the filters (article, kind, year, section) from ``args``."""
+    """Read q, page, n, expand, mode and the filters (article, kind, year, section) from ``args``."""
     filters = {}
     for name, valid in _VALID.items():
         value = (args.get(name) or "").strip()
@@ -75,13 +77,14 @@ def search_params(args, max_page_size: int) -> SearchParams:
         limit=as_int(args.get("n"), 10, 1, max_page_size),
         expand=args.get("expand", "1") not in ("0", "false", "no", "off"),
         filters=filters,
+        mode="all" if args.get("mode") == "all" else "best",
     )
 
 
 def run_search(b: Backend, p: SearchParams, max_query: int, facets: bool = True) -> SearchResult:
     """Run a search with its filters (and facets); a rejected query comes back with ``error`` set."""
     return b.search(p.q, limit=p.limit, page=p.page, expand=p.expand, facets=facets,
-                    filters=p.filters, max_query=max_query)
+                    filters=p.filters, max_query=max_query, mode=p.mode)
 
 
 def search_page(b: Backend, p: SearchParams, max_query: int) -> dict:
