@@ -242,11 +242,15 @@ class SearchResult:
     mode: str = "best"
     suggestions: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    sort: str = "relevance"
+    error_code: str | None = field(default=None, repr=False)  # for a translated message (not in JSON)
+    error_params: dict = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict:
         """Return the JSON shape of ``jiansuo search --json`` and ``/api/search``."""
         d = asdict(self)
         d["hits"] = [h.to_dict() for h in self.hits]
+        del d["error_code"], d["error_params"]
         if self.error is None:
             del d["error"]
         return d

@@ -247,3 +247,31 @@ def test_add_replace_remove(fresh, tmp_path):
     (folder / SEED_000.name).unlink()
     assert fresh.index([folder]).removed == [A000]
     assert fresh.article_ids() == []
+
+
+# ---------------------------------------------------------------- order and authors
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_sort_by_date_puts_dated_articles_first_and_keeps_every_hit(backend, sort):
+    relevance = backend.search("俄羅斯", limit=100)
+    by_date = backend.search("俄羅斯", limit=100, sort=sort)
+    assert by_date.total == relevance.total and by_date.sort == sort
+    assert {(h.article, h.passage) for h in by_date.hits} == {(h.article, h.passage) for h in relevance.hits}
+    articles = [h.article for h in by_date.hits]
+    assert articles == sorted(articles, key=lambda a: a != A000)  # 000 is dated (2007), 003 prints no date
+    best = [h.passage for h in relevance.hits if h.article == A000]
+    assert [h.passage for h in by_date.hits if h.article == A000] == best  # relevance within an article
+
+
+def test_author_facet_and_filter(backend):
+    r = backend.search("俄羅斯", facets=True)
+    assert r.facets["author"] == {"李亞明": sum(1 for _ in all_hits(backend, "俄羅斯") if _[0] == A000),
+                                  "連弘宜": sum(1 for _ in all_hits(backend, "俄羅斯") if _[0] == A003)}
+    for name in ("連弘宜", "Hong-yi Lien"):
+        only = all_hits(backend, "俄羅斯", filters={"author": name})
+        assert only and {a for a, _ in only} == {A003}
+
+
+def test_an_unknown_sort_is_answered(backend):
+    assert "Unknown sort 'title'" in backend.search("俄羅斯", sort="title").error

@@ -31,7 +31,7 @@ from indexer.search.terms import Deadline, Token, asks, count_terms, informative
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002a6df]")
 ARTICLE_FIELDS = {"title": "title_c", "author": "author_c", "keyword": "keyword_c"}
-FILTERS = ("article", "kind", "year", "section")
+FILTERS = ("article", "kind", "year", "section", "author")
 MODES = ("best", "all")
 PREFIX_WORDS = 64  # most indexed words one prefix stands for
 
@@ -396,6 +396,8 @@ def restriction(filters: dict[str, str]) -> wq.Query:
     """
     parts = []
     for name, value in filters.items():
+        if name == "author":
+            continue  # an article-level filter: see Searcher._universe
         if name not in FILTERS:
             raise QueryError(f"Unknown filter {name!r}; use one of: {', '.join(FILTERS)}.",
                              code="bad_filter", name=name)

@@ -30,7 +30,8 @@ from indexer.search.rank import RESCORE_WINDOW, best_match, order, rescore
 from indexer.search.suggest import Suggester
 from indexer.search.terms import Deadline
 
-FACETS = ("article", "kind", "year", "section")
+FACETS = ("article", "kind", "year", "section", "author")
+SORTS = ("relevance", "newest", "oldest")
 SUGGEST_BELOW = 3  # suggest other spellings when fewer passages than this hold every term
 
 
@@ -50,18 +51,20 @@ class Searcher:
 
     def search(self, q: str, limit: int = 10, page: int = 1, expand: bool = True,
                facets: bool = False, filters: dict[str, str] | None = None,
-               max_query: int | None = None, mode: str = "best") -> SearchResult:
+               max_query: int | None = None, mode: str = "best", sort: str = "relevance") -> SearchResult:
         """Run query string ``q``; a rejected query comes back with ``error`` set.
 
-        :param filters: restrict hits to an ``article``, ``kind``, ``year`` or ``section``
-            (the facet values), e.g. ``{"article": "000_850aca5cf1cb6a75", "kind": "footnote"}``.
+        :param filters: restrict hits to an ``article``, ``kind``, ``year``, ``section`` or
+            ``author`` (the facet values), e.g. ``{"article": "000_850aca5cf1cb6a75", "kind": "footnote"}``.
         :param max_query: longest query accepted (default: the ``max_query`` setting).
         :param mode: ``best`` (words optional, ranked by how many a passage holds) or ``all``.
+        :param sort: ``relevance``, or ``newest`` / ``oldest`` by the article's date
+            (relevance within an article; undated articles last).
         """
         started = time.perf_counter()
         limit = max(1, min(int(limit), settings.get_int("max_page_size")))
         page = max(1, int(page))
-        result = SearchResult(query=q, page=page, limit=limit, mode=mode)
+        result = SearchResult(query=q, page=page, limit=limit, mode=mode, sort=sort)
 
         def done() -> SearchResult:
             result.took_ms = round((time.perf_counter() - started) * 1000, 2)
@@ -69,6 +72,8 @@ class Searcher:
 
         deadline = Deadline()
         try:
+            if sort not in SORTS:
+                raise QueryError(f"Unknown sort {sort!r}; use one of: {', '.join(SORTS)}.", code="bad_sort", sort=sort)
             compiled = self.compile(q, expand, max_query, mode, deadline)
             universe = self._universe(filters or {})
             ranked = best_match(compiled.clauses, compiled.required, compiled.excluded, universe, compiled.restrict)
@@ -84,9 +89,11 @@ class Searcher:
             head = rescore(ranked, top[:RESCORE_WINDOW], compiled.clauses, compiled.runs,
                            lambda d: stored(d).get("text", ""))
             top = np.concatenate([head, top[RESCORE_WINDOW:]])
+            if sort != "relevance":
+                top = self._by_date(ranked, top, newest=sort == "newest")
             deadline.check()
         except QueryError as err:
-            result.error = str(err)
+            result.error, result.error_code, result.error_params = str(err), err.code, err.params
             return done()
         result.total = len(ranked.docs)
         result.total_all = ranked.total_all
@@ -121,12 +128,41 @@ class Searcher:
     def _universe(self, filters: dict[str, str]) -> np.ndarray:
         """Return the documents a hit may be: live passages passing ``filters``."""
         mask = self.snap.lengths()[0] > 0
-        if filters:
+        if set(filters) - {"author"}:
             docs = np.fromiter(self.snap.searcher.docs_for_query(restriction(filters)), dtype=np.int64)
             allowed = np.zeros(len(mask), dtype=bool)
             allowed[docs] = True
             mask &= allowed
+        if "author" in filters:
+            wanted = [article_key(a) for a in self.snap.article_ids()
+                      if filters["author"] in self._meta(a).get("authors", [])]
+            mask &= np.isin(self.snap.arthash(), np.array(wanted, dtype=np.uint64))
         return mask
+
+    def _meta(self, article_id: str) -> dict:
+        return (self.snap.card(article_id) or {}).get("meta", {})
+
+    def _article_of(self, docs: np.ndarray) -> np.ndarray:
+        """Return, for each document, the index of its article in ``_article_keys()``."""
+        keys, _ids = self._article_keys()
+        at = np.searchsorted(keys, self.snap.arthash()[docs])
+        at[at >= len(keys)] = 0
+        return at
+
+    def _by_date(self, ranked, top: np.ndarray, newest: bool) -> np.ndarray:
+        """Reorder every match by its article's date (undated last), best first within an article."""
+        _keys, ids = self._article_keys()
+        dates = [self._meta(a).get("date") or "" for a in ids]
+        rank = np.argsort(np.argsort(np.array(dates, dtype=object), kind="stable"), kind="stable")
+        article = self._article_of(ranked.docs)
+        key = rank[article].astype(np.float64)
+        if newest:
+            key = -key
+        dated = np.array([bool(d) for d in dates])[article]
+        position = np.full(len(ranked.docs), len(ranked.docs), dtype=np.int64)
+        position[top] = np.arange(len(top))
+        everything = np.lexsort((position, key, ~dated))
+        return everything
 
     def _hit(self, fields: dict, score: float, hl: Highlighter, missing: list[str]) -> Hit:
         meta = (self.snap.card(fields["article"]) or {}).get("meta", {})
@@ -156,17 +192,20 @@ class Searcher:
         kinds = self.snap.kinds()[docs]
         counts = np.bincount(kinds, minlength=len(PASSAGE_KINDS) + 1)
         out["kind"] = _sorted({PASSAGE_KINDS[k]: int(n) for k, n in enumerate(counts[:len(PASSAGE_KINDS)]) if n})
-        keys, ids = self._article_keys()
-        at = np.searchsorted(keys, self.snap.arthash()[docs])
-        at[at >= len(keys)] = 0
+        _keys, ids = self._article_keys()
+        at = self._article_of(docs)
         per = np.bincount(at, minlength=len(ids)) if len(docs) else np.zeros(len(ids), int)
         out["article"] = _sorted({ids[k]: int(n) for k, n in enumerate(per) if n})
         years: dict[str, int] = {}
+        authors: dict[str, int] = {}
         for aid, n in out["article"].items():
-            year = (self.snap.card(aid) or {}).get("meta", {}).get("year")
-            if year is not None:
-                years[str(year)] = years.get(str(year), 0) + n
-        out["year"] = _sorted(years)
+            meta = self._meta(aid)
+            if meta.get("year") is not None:
+                years[str(meta["year"])] = years.get(str(meta["year"]), 0) + n
+            for name in meta.get("people", []):  # one value per author, the Chinese name where there is one
+                authors[name] = authors.get(name, 0) + n
+        out["year"] = dict(sorted(years.items(), reverse=True))  # newest first, like a timeline
+        out["author"] = _sorted(authors)
         codes, names = self.snap.sections()
         per = np.bincount(codes[docs] + 1, minlength=len(names) + 1)[1:] if len(docs) else []
         out["section"] = _sorted({names[k]: int(n) for k, n in enumerate(per) if n})
