@@ -249,6 +249,10 @@ def write_report(folder: Path = HERE) -> Path:
     plot = write_plot(results, folder / "plot.png") if results else None
     out = folder / "RESULTS.md"
     text = render(results, plot.name if plot else None)
+    for saved in sorted((folder / "results" / "relevance").glob("*.json")):
+        from benchmarks.relevance import section
+
+        text = text.rstrip("\n") + "\n\n" + "\n".join(section(json.loads(saved.read_text("utf-8")))) + "\n"
     from benchmarks.scaleout import render as scaleout
 
     text = text.rstrip("\n") + "\n\n" + "\n".join(scaleout(folder / "results" / "scaleout"))

@@ -75,3 +75,19 @@ def test_the_reader_offers_the_citation_and_author_links(client):
     r = client.get(f"/articles/{A003}/cite.bib")
     assert r.status_code == 200 and r.get_data(as_text=True).startswith("@article{lianhongyi")
     assert client.get("/articles/nope/cite.bib").status_code == 404
+
+
+def test_a_simplified_article_is_served_as_simplified(tmp_path):
+    from indexer.index import build_index
+    from web import create_app
+
+    (tmp_path / "jian.txt").write_text("俄罗斯外交政策的新变化\n\n一、前言\n\n本文讨论俄罗斯与美国的关系。\n", "utf-8")
+    build_index([tmp_path / "jian.txt"], tmp_path / "ix")
+    client = create_app({"INDEX_DIR": str(tmp_path / "ix"), "TESTING": True}).test_client()
+    text = client.get("/articles/jian").get_data(as_text=True)
+    assert '<article class="reader" data-article="jian" lang="zh-Hans">' in text
+    assert client.get("/api/articles").get_json()["articles"][0]["lang"] == "zh-Hans"
+
+
+def test_a_traditional_article_is_served_as_traditional(client):
+    assert f'data-article="{A000}" lang="zh-Hant">' in client.get(f"/articles/{A000}").get_data(as_text=True)

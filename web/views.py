@@ -13,7 +13,8 @@ from indexer.sources import find_source, search_sources
 from indexer.sources.cite import article_citation
 from indexer.sources.export import citations_of, to_bibtex, to_csl_json, to_ris
 from web import pages
-from web.i18n import t
+from web.hooks import wants_json
+from web.i18n import error_text, t
 from web.render import marked
 from web.state import backend
 
@@ -43,7 +44,7 @@ def query_arg(name: str = "q") -> tuple[str, str | None]:
     try:
         check_length(q, limits()[0])
     except QueryError as err:
-        return q, str(err)
+        return q, str(err) if wants_json() else error_text(err)  # the API speaks English
     return q, None
 
 
@@ -63,7 +64,7 @@ def timed(name: str, ms: float) -> None:
 @bp.route("/")
 def index():
     """Show the search box, the query language with examples, and the indexed articles."""
-    return render_template("index.html", examples=EXAMPLES, cards=backend().cards())
+    return render_template("index.html", examples=EXAMPLES, cards=backend().cards(), index_location=backend().location)
 
 
 @bp.route("/articles")
