@@ -24,7 +24,7 @@ from indexer.backends import Backend, Stats
 from indexer.backends.opensearch import search as osearch
 from indexer.backends.opensearch.client import Location, check_server, connect, red_cluster, scan, translated
 from indexer.backends.opensearch.documents import article_docs
-from indexer.backends.opensearch.dsl import DslCompiler, filter_clauses
+from indexer.backends.opensearch.dsl import Counts, DslCompiler, filter_clauses
 from indexer.backends.opensearch.write import (GLOSSARY_ID, WriteLock, Writer, create_generation,
                                                current_generation, drop_generation, publish, registry,
                                                stored_articles, verify)
@@ -34,6 +34,7 @@ from indexer.ingest import discover
 from indexer.model import Article, BuildReport, SearchResult
 from indexer.search.highlight import Highlighter
 from indexer.search.query import parse_query
+from indexer.search.searcher import SORTS
 
 
 class OpenSearchBackend(Backend):
@@ -172,52 +173,61 @@ class OpenSearchBackend(Backend):
 
     # ------------------------------------------------------------ searching
 
-    def _compile(self, q: str, expand: bool, max_query: int | None):
-        return DslCompiler(self.glossary()).compile(parse_query(q, max_query), expand=expand)
+    def _compile(self, q: str, expand: bool, max_query: int | None, mode: str = "best"):
+        counts = Counts(self._search, self.cached("counts", dict))  # shared while the index stays the same
+        return DslCompiler(self.glossary(), counts).compile(parse_query(q, max_query), expand=expand, mode=mode)
 
     def search(self, q: str, limit: int = 10, page: int = 1, expand: bool = True,
                facets: bool = False, filters: dict[str, str] | None = None,
-               max_query: int | None = None) -> SearchResult:
+               max_query: int | None = None, mode: str = "best", sort: str = "relevance") -> SearchResult:
         started = time.perf_counter()
         limit = max(1, min(int(limit), settings.get_int("max_page_size")))
         page = max(1, int(page))
-        result = SearchResult(query=q, page=page, limit=limit)
+        result = SearchResult(query=q, page=page, limit=limit, mode=mode, sort=sort)
         try:
-            compiled = self._compile(q, expand, max_query)
-            body = osearch.search_body(compiled, filter_clauses(filters), limit, page, facets)
+            if sort not in SORTS:
+                raise QueryError(f"Unknown sort {sort!r}; use one of: {', '.join(SORTS)}.", code="bad_sort", sort=sort)
+            compiled = self._compile(q, expand, max_query, mode)
+            suggest = osearch.suggest_body(compiled.unknown)
+            body = osearch.search_body(compiled, filter_clauses(filters), limit, page, facets, sort, suggest)
             osearch.check_window(limit, page)
+            response = self._search(body, search_type="dfs_query_then_fetch")
         except QueryError as err:
-            result.error = str(err)
+            result.error, result.error_code, result.error_params = str(err), err.code, err.params
         else:
-            response = self._search(body)
             result.total = response["hits"]["total"]["value"]
-            result.expanded = compiled.expanded
-            result.hits = [osearch.hit_of(h, compiled) for h in response["hits"]["hits"]]
+            all_terms = (response.get("aggregations") or {}).get("all")
+            result.total_all = all_terms["doc_count"] if all_terms else result.total
+            result.expanded, result.ignored = compiled.expanded, compiled.ignored
+            hl = compiled.highlighter()
+            result.hits = [osearch.hit_of(h, compiled, hl) for h in response["hits"]["hits"]]
             if facets:
                 result.facets = osearch.facets_of(response)
+            if suggest:
+                result.suggestions = osearch.FoundSuggester(response).suggest(q, compiled)
         result.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return result
 
-    def _search(self, body: dict) -> dict:
+    def _search(self, body: dict, search_type: str | None = None) -> dict:
         from opensearchpy.exceptions import RequestError
 
+        params = {"search_type": search_type} if search_type else {}
         with translated(self.loc):
             try:
                 response = self.client.search(index=self.loc.alias("passages"), body=body,
-                                              allow_partial_search_results=False)
+                                              allow_partial_search_results=False, params=params)
             except RequestError as err:  # the cluster refused this query: answer it, do not crash
                 raise QueryError(f"The search could not be run ({err.status_code}); "
                                  "search for fewer words or a shorter phrase.", code="refused") from None
         if response.get("timed_out"):
-            raise QueryError(f"The search took longer than {osearch.TIMEOUT} and was stopped; "
+            raise QueryError(f"The search took longer than {osearch.timeout()} and was stopped; "
                              "search for fewer or rarer words, or a quoted phrase.", code="timeout")
         if response.get("_shards", {}).get("failed"):
             raise red_cluster(self.loc, f"{response['_shards']['failed']} shard(s) failed")
         return response
 
     def highlighter(self, q: str, expand: bool = True, max_query: int | None = None) -> Highlighter:
-        compiled = self._compile(q, expand, max_query)
-        return Highlighter(compiled.words, compiled.phrases)
+        return self._compile(q, expand, max_query).highlighter()
 
     def passages_matching(self, phrase: str) -> list[tuple[str, str, str]]:
         self.glossary()  # loading it checks that this code can search the index

@@ -18,7 +18,7 @@ from indexer.index.passages import passages
 from indexer.index.schema import KIND_BOOST
 from indexer.model import Article
 
-from indexer.backends.opensearch.mapping import MAX_WORD
+from indexer.backends.opensearch.mapping import FILLER, MAX_WORD
 
 MAX_ID_BYTES = 512  # OpenSearch's limit on a document id
 
@@ -33,12 +33,18 @@ class ArticleDocs:
 
 
 def words_value(text: str) -> str:
-    """Return the indexed words of ``text`` (as the local index counts them), space-separated, repeats kept.
+    """Return the indexed words of ``text`` (as the local index counts them) as ``word|count``, space-separated.
+
+    A filler word takes up the rest of the passage's length in characters, so
+    that BM25 normalises by the same length as locally (Lucene counts a
+    field's length in term frequencies).
 
     >>> words_value("美俄關係 relations, Relations")
-    '美俄 关系 relat relat'
+    '美俄|1 关系|1 relat|2 \ue000|19'
     """
-    return " ".join(w for w, n in word_counts(text).items() if len(w) <= MAX_WORD for _ in range(n))
+    counts = [(w, n) for w, n in word_counts(text).items() if len(w) <= MAX_WORD and "|" not in w]
+    rest = sum(not ch.isspace() for ch in text) - sum(n for _w, n in counts)
+    return " ".join([f"{w}|{n}" for w, n in counts] + ([f"{FILLER}|{rest}"] if rest > 0 else []))
 
 
 def passage_id(article: str, passage: str) -> str:
@@ -63,6 +69,10 @@ def article_docs(article: Article, path: str, sha: str) -> ArticleDocs:
         }
         if meta["year"]:
             doc["year"] = meta["year"]
+        if meta["date"]:
+            doc["date"] = meta["date"]
+        if meta["authors"]:
+            doc["people"], doc["authors"] = meta["people"], meta["authors"]
         if p.section:
             doc["section"] = p.section
             if p.section_title is not None:

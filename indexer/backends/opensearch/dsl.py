@@ -1,55 +1,220 @@
-"""Compile a parsed query tree into OpenSearch query DSL, with the same meaning as the local compiler.
+"""Compile a parsed query tree for OpenSearch: the local compiler's decisions, with leaves that are DSL.
 
-A word must match (AND): as the local index's words (jieba, English stems) in
-``words``, or, when it holds Han characters, as the exact characters typed in
-``text`` (a ``match_phrase`` of one token per character), whatever the
-segmenter did. Phrases and field values are exact substrings; positive words
-also match the glossary's other names at a lower weight; ``NOT`` is
-``must_not``. Every AND is a ``bool`` whose parts are listed in ``must``:
-best match turns them into ``should`` clauses with ``minimum_should_match``
-without touching the leaves.
+:class:`~indexer.search.compile.Run` decides everything a query means (which
+words are clauses, which are left out, expansions, strict parts, what to
+highlight); here its leaves are :class:`Q` objects, small query trees with the
+same algebra as the local index's arrays (``|`` sums scores, ``&`` requires
+both, ``-`` excludes, ``scaled`` weighs), rendered to DSL at the end.
 
-Beside the query, a highlight query is collected: what a hit must be marked
-for, as phrases in ``text`` and stems in ``text.en``, so OpenSearch marks the
-original text exactly where the local highlighter would.
+Where the local compiler reads a count (a term found nowhere, a clause's idf,
+a long word found only in parts), the count comes from :class:`Counts`: the
+first pass records what it needs, one request answers it all (``filter``
+aggregations), and the compiler runs again on the real numbers; a query the
+index has seen under this version costs no extra request.
+
+Leaves score as locally: a Han word or phrase is a ``match_phrase`` over
+character pairs (``text.pairs``; one character: ``text``), boosted so that
+its weight is BM25's idf of the *phrase* (Lucene sums its pairs' idfs); an
+English word is its stem in ``words``; fields are constant. OpenSearch's
+BM25 keeps the factor k1 + 1, as the local one does.
 
 >>> from indexer.search.query import parse_query
->>> c = DslCompiler().compile(parse_query('"史與發" -title:拜登'))
->>> c.query["bool"]["must"][0]
-{'match_phrase': {'text.pairs': {'query': '史與發'}}}
+>>> c = DslCompiler(None, Counts(None)).compile(parse_query('"史與發" -title:拜登'))
+>>> render(c.required, scored=False), render(c.excluded, scored=False)
+({'match_phrase': {'text.pairs': {'query': '史與發'}}}, {'match_phrase': {'article_title': {'query': '拜登'}}})
 >>> c.phrases
 ['史與發']
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+import json
+import math
+from collections.abc import Callable
 
-from indexer.analysis import compact, word_analyzer
-from indexer.errors import QueryError
-from indexer.search.compile import check_filters, other_names
-from indexer.search.query import (And, Field, Not, Or, Phrase, Word, check_terms, positive_leaves, prefix_of,
-                                  year_bounds)
+from indexer.analysis import compact
+from indexer.search.compile import ARTICLE_FIELDS, Compiler, Run, check_filters
+from indexer.search.query import Field, year_bounds
+from indexer.search.rank import K1
 
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")  # a word typed with these also matches as characters
-_HAN_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002a6df]")
-ARTICLE_FIELDS = {"title": "article_title", "author": "article_authors", "keyword": "article_keywords"}
-PASSAGE_FIELDS = {"section": "section_title", "source": "source"}
-EXPANSION_BOOST = 0.8
+ARTICLE_FIELD = {"title": "article_title", "author": "article_authors", "keyword": "article_keywords"}
+PASSAGE_FIELD = {"section": "section_title", "source": "source"}
+PREFIX_REWRITE = "top_terms_64"  # as many words per prefix as the local index (compile.PREFIX_WORDS)
 NOTHING = {"match_none": {}}
+ROUNDS = 4  # compile passes at most: the counts of a pass can open branches that need more
+assert ARTICLE_FIELD.keys() == ARTICLE_FIELDS.keys()
 
 
-@dataclass
-class Compiled:
-    """A query in DSL, the highlight query, and what it marks and was expanded to."""
+class Q:
+    """A query over passages: what it matches and how it scores.
 
-    query: dict
-    highlight: list[dict] = field(default_factory=list)
-    words: frozenset[str] = frozenset()
-    phrases: list[str] = field(default_factory=list)
-    expanded: list[str] = field(default_factory=list)
-    surfaces: frozenset[str] = frozenset()  # English words as typed (Lucene stems some otherwise)
+    ``op`` is a leaf (``sub`` text, ``word`` stem, ``prefix``, ``const`` DSL
+    scored 1, ``filter`` DSL scored 0, ``none``) or a combination (``or``,
+    ``and``, ``minus``, ``scale``); ``len()`` is how many passages match.
+    """
+
+    __slots__ = ("op", "args", "counts", "_key")
+
+    def __init__(self, op: str, args: tuple, counts: Counts):
+        self.op, self.args, self.counts, self._key = op, args, counts, None
+
+    def __repr__(self) -> str:
+        return f"Q({self.key()})"
+
+    def key(self) -> str:
+        """Return the canonical JSON of what this matches (the key its count is kept under)."""
+        if self._key is None:
+            self._key = json.dumps(render(self, scored=False), ensure_ascii=False, sort_keys=True)
+        return self._key
+
+    def __len__(self) -> int:
+        return self.counts.count(self)
+
+    def _new(self, op: str, args: tuple) -> Q:
+        return Q(op, args, self.counts)
+
+    def __or__(self, other: Q) -> Q:
+        if other.op == "none":
+            return self
+        if self.op == "none":
+            return other
+        parts = (self.args if self.op == "or" else (self,)) + (other.args if other.op == "or" else (other,))
+        return self._new("or", parts)
+
+    def __and__(self, other: Q) -> Q:
+        if "none" in (self.op, other.op):
+            return self._new("none", ())
+        return self._new("and", (self, other))
+
+    def __sub__(self, other: Q) -> Q:
+        if "none" in (self.op, other.op):
+            return self
+        return self._new("minus", (self, other))
+
+    def scaled(self, factor: float) -> Q:
+        if self.op == "none" or factor == 1.0:
+            return self
+        return self._new("scale", (factor, self))
+
+
+class Counts:
+    """Passage counts for one search: answered from the index version's cache, or recorded and fetched at once.
+
+    :param search: runs a request body on the passages (None: nothing is ever fetched, counts are 0).
+    :param cache: counts already known for this index version, by :meth:`Q.key`; ``"N"`` is every passage.
+    """
+
+    def __init__(self, search: Callable[[dict], dict] | None, cache: dict | None = None):
+        self.search = search
+        self.cache = {} if cache is None else cache
+        self.missed: dict[str, dict] = {}  # counts the compiler asked for and did not have
+        self.wanted: dict[str, dict] = {}  # counts only the scores need (pairs of long phrases)
+
+    @property
+    def n(self) -> int:
+        if "N" not in self.cache:
+            self.missed.setdefault("N", {"match_all": {}})
+        return self.cache.get("N", 0)
+
+    def count(self, q: Q) -> int:
+        if q.op == "none":
+            return 0
+        key = q.key()
+        if key not in self.cache:
+            self.missed.setdefault(key, json.loads(key))
+            return 0  # a guess: the branch for "found nowhere" records what it would need too
+        return self.cache[key]
+
+    def known(self, key: str, query: dict) -> int | None:
+        """Return the count of ``query`` if known, else note that the scores want it."""
+        if key not in self.cache:
+            self.wanted.setdefault(key, query)
+        return self.cache.get(key)
+
+    def fetch(self) -> bool:
+        """Fetch every count missed or wanted in one request; return whether the compiler missed any."""
+        missed, todo = bool(self.missed), {**self.wanted, **self.missed}
+        self.missed, self.wanted = {}, {}
+        if not todo or self.search is None:
+            return False
+        if len(self.cache) > 50_000:  # one version's cache stays bounded
+            self.cache.clear()
+        keys = list(todo)
+        body = {"size": 0, "track_total_hits": True, "query": {"match_all": {}},
+                "aggs": {f"q{i}": {"filter": todo[k]} for i, k in enumerate(keys) if k != "N"}}
+        response = self.search(body)
+        aggs = response.get("aggregations", {})
+        for i, k in enumerate(keys):
+            self.cache[k] = response["hits"]["total"]["value"] if k == "N" else aggs[f"q{i}"]["doc_count"]
+        self.cache["N"] = response["hits"]["total"]["value"]
+        return missed
+
+    def idf(self, df: int) -> float:
+        """Return BM25's idf over every passage, as :meth:`indexer.search.rank.Stats.idf`."""
+        n = max(self.n, df, 1)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+class DslRun(Run):
+    """One compilation whose leaves are :class:`Q` objects."""
+
+    def empty(self) -> Q:
+        return Q("none", (), self.c.counts)
+
+    def idf(self, df: int) -> float:
+        return self.c.counts.idf(df)
+
+    def substring(self, text: str) -> Q:
+        return Q("sub", (text,), self.c.counts)
+
+    def word(self, key: str) -> Q:
+        return Q("word", (key,), self.c.counts)
+
+    def prefix(self, prefix: str) -> Q:
+        self.prefixes.add(prefix)
+        return Q("prefix", (prefix,), self.c.counts)
+
+    def kind(self, kind: str) -> Q:
+        return Q("filter", ({"term": {"kind": kind}},), self.c.counts)
+
+    def field_match(self, node: Field) -> Q:
+        if node.name == "year":
+            lo, hi = year_bounds(node.text)
+            dsl = {"range": {"year": {k: v for k, v in (("gte", lo), ("lte", hi)) if v is not None}}}
+        elif node.name in ARTICLE_FIELD:
+            dsl = phrase(ARTICLE_FIELD[node.name], node.text)
+        else:
+            dsl = phrase(PASSAGE_FIELD[node.name], node.text)
+        return Q("const", (dsl,), self.c.counts)
+
+
+class DslCompiler(Compiler):
+    """Compile query trees as the local index does, to :class:`Q` leaves counted through ``counts``."""
+
+    def __init__(self, glossary, counts: Counts):
+        super().__init__(None, glossary)
+        self.counts = counts
+
+    def new_run(self, expand, deadline, spare) -> DslRun:
+        return DslRun(self, expand, deadline, spare)
+
+    def compile(self, node, expand: bool = True, mode: str = "best", deadline=None):
+        for _ in range(ROUNDS):
+            compiled = super().compile(node, expand, mode, deadline)
+            for q in _leaves(compiled):
+                weight(q)  # notes the counts the scores want
+            if not self.counts.fetch():
+                return compiled
+        return compiled
+
+
+def _leaves(compiled):
+    parts = [compiled.required, compiled.restrict, compiled.excluded]
+    parts += [m for c in compiled.clauses for m in (c.exact, c.expanded)]
+    return [q for q in parts if q is not None]
+
+
+# ---------------------------------------------------------------- rendering
 
 
 def phrase(fieldname: str, text: str, boost: float | None = None) -> dict:
@@ -71,112 +236,87 @@ def exact(text: str, boost: float | None = None) -> dict:
     return phrase("text.pairs" if len(compact(text)[0]) > 1 else "text", text, boost)
 
 
-def all_of(parts: list[dict]) -> dict:
-    return parts[0] if len(parts) == 1 else {"bool": {"must": parts}}
+def weight(q: Q) -> float | None:
+    """Return the boost that makes a ``sub`` leaf score like the local phrase (None: none needed; recurses).
 
-
-def any_of(parts: list[dict]) -> dict:
-    return parts[0] if len(parts) == 1 else {"bool": {"should": parts, "minimum_should_match": 1}}
-
-
-def mark(words: frozenset[str], phrases: list[str], surfaces: frozenset[str] = frozenset()) -> list[dict]:
-    """Return the highlight clauses marking ``words`` (indexed forms) and ``phrases`` in a passage's text.
-
-    Han words are marked as characters, others as the indexed form in
-    ``text.en``; English ``surfaces`` are also analyzed by OpenSearch, whose
-    Porter stemmer differs from Whoosh's on a few words (modernized).
-
-    >>> mark(frozenset({"relat"}), ["蘇聯"], frozenset({"relations"}))[1:]
-    [{'term': {'text.en': 'relat'}}, {'match': {'text.en': 'relations'}}]
+    Lucene weighs a phrase by the sum of its pairs' idfs; the local index by
+    the idf of the phrase itself. Both counts come from :class:`Counts`.
     """
-    out = [phrase("text", p) for p in dict.fromkeys(phrases)]
-    for w in sorted(words):
-        out.append(phrase("text", w) if _HAN_TOKEN.search(w) else {"term": {"text.en": w}})
-    out += [{"match": {"text.en": w}} for w in sorted(surfaces)]
-    return [q for q in out if q is not NOTHING]
+    if q.op in ("or", "and", "minus"):
+        for part in q.args:
+            weight(part)
+        return None
+    if q.op == "scale":
+        return weight(q.args[1])
+    if q.op != "sub":
+        return None
+    chars = compact(q.args[0])[0]
+    counts = q.counts
+    if len(chars) < 3:  # one character or one pair: Lucene's idf is the phrase's
+        return None
+    df = counts.known(q.key(), json.loads(q.key()))
+    pairs = [counts.known(json.dumps({"term": {"text.pairs": chars[i:i + 2]}}, ensure_ascii=False),
+                          {"term": {"text.pairs": chars[i:i + 2]}}) for i in range(len(chars) - 1)]
+    if df is None or None in pairs:
+        return 1 / (len(chars) - 1)
+    return counts.idf(df) / max(sum(counts.idf(p) for p in pairs), 1e-9)
 
 
-class DslCompiler:
-    """Compile query trees to DSL, expanding positive words with ``glossary``."""
+def render(q: Q, scored: bool = True) -> dict:
+    """Return ``q`` as DSL; ``scored=False`` drops the boosts (for counting and filters)."""
+    op, args = q.op, q.args
+    if op == "none":
+        return NOTHING
+    if op == "sub":
+        return exact(args[0], weight(q) if scored else None)
+    if op == "word":
+        return {"term": {"words": args[0]}}
+    if op == "prefix":
+        return {"prefix": {"words": {"value": args[0], "rewrite": PREFIX_REWRITE}}}
+    if op == "const":
+        return {"constant_score": {"filter": args[0]}} if scored else args[0]
+    if op == "filter":
+        return {"bool": {"filter": [args[0]]}} if scored else args[0]
+    if op == "or":
+        return {"bool": {"should": [render(a, scored) for a in args], "minimum_should_match": 1}}
+    if op == "and":
+        return {"bool": {"must": [render(a, scored) for a in args]}}
+    if op == "minus":
+        return {"bool": {"must": [render(args[0], scored)], "must_not": [render(args[1], False)]}}
+    factor, inner = args
+    if not scored:
+        return render(inner, False)
+    if factor <= 0:
+        return {"bool": {"filter": [render(inner, False)]}}
+    return {"bool": {"must": [render(inner)], "boost": factor}}
 
-    def __init__(self, glossary=None):
-        self.glossary = glossary
 
-    def compile(self, node, expand: bool = True) -> Compiled:
-        """Compile a parsed query tree (QueryError if it has too many terms or a bad year)."""
-        words: set[str] = set()
-        phrases: list[str] = []
-        expanded: list[str] = []
-        surfaces: set[str] = set()
-
-        def expansions(text: str) -> list[str]:
-            alts = other_names(self.glossary, text) if expand else []
-            expanded.extend(a for a in alts if a not in expanded)
-            phrases.extend(alts)
-            return alts
-
-        def walk(node, positive: bool = True) -> dict:
-            if isinstance(node, And):
-                return {"bool": {"must": [walk(n, positive) for n in node.items]}}
-            if isinstance(node, Or):
-                return {"bool": {"should": [walk(n, positive) for n in node.items], "minimum_should_match": 1}}
-            if isinstance(node, Not):
-                return {"bool": {"must_not": [walk(node.item, False)]}}
-            if isinstance(node, Phrase):
-                if positive:
-                    phrases.append(node.text)
-                return exact(node.text)  # never expanded
-            if isinstance(node, Word):
-                q = self._word(node.text, *((words, phrases, surfaces) if positive else (set(), [], set())))
-                alts = expansions(node.text) if positive else []
-                return any_of([q] + [exact(a, EXPANSION_BOOST) for a in alts])
-            if isinstance(node, Field):
-                return self._field(node, phrases if positive else [])
-            raise QueryError(f"Cannot search for {node!r}")
-
-        q = walk(node)
-        check_terms(len(words) + len(phrases))
-        if not any(_is_passage_leaf(leaf) for leaf in positive_leaves(node)):
-            q = {"bool": {"must": [q], "filter": [{"term": {"kind": "title"}}]}}  # article fields: list articles
-        frozen, typed = frozenset(words), frozenset(surfaces)
-        return Compiled(q, mark(frozen, phrases, typed), frozen, phrases, expanded, typed)
-
-    def _word(self, text: str, words: set[str], phrases: list[str], surfaces: set[str]) -> dict:
-        prefix = prefix_of(text)
-        if prefix is not None:
-            words.add(prefix)
-            return {"prefix": {"words": prefix}}
-        text = text.strip("*?")
-        analyzed = [(t.text, t.original) for t in word_analyzer()(text, keeporiginal=True)]
-        tokens = list(dict.fromkeys(key for key, _ in analyzed))
-        if not tokens:
-            phrases.append(text)
-            return exact(text)
-        words.update(tokens)
-        surfaces.update(o for key, o in analyzed if o.isascii() and o.isalpha() and key != o.lower())
-        q = all_of([{"term": {"words": t}} for t in tokens])
-        if _HAN.search(text):  # the characters as typed, whatever the segmenter did
-            phrases.append(text)
-            q = any_of([q, exact(text)])
-        return q
-
-    def _field(self, node: Field, phrases: list[str]) -> dict:
-        if node.name == "year":
-            rng = year_bounds(node.text)
-            bounds = {k: v for k, v in (("gte", rng[0]), ("lte", rng[1])) if v is not None}
-            return {"constant_score": {"filter": {"range": {"year": bounds}}}}
-        if node.name in ARTICLE_FIELDS:
-            return {"constant_score": {"filter": phrase(ARTICLE_FIELDS[node.name], node.text)}}
-        phrases.append(node.text)
-        if node.name == "abstract":
-            return {"bool": {"must": [exact(node.text)], "filter": [{"term": {"kind": "abstract"}}]}}
-        return phrase(PASSAGE_FIELDS[node.name], node.text)
+def bound(q: Q) -> float:
+    """Return more than the highest score ``q`` can give a passage (before kind boosts)."""
+    op, args = q.op, q.args
+    if op in ("none", "filter"):
+        return 0.0
+    if op == "const":
+        return 1.0
+    if op in ("or", "and"):
+        return sum(bound(a) for a in args)
+    if op == "minus":
+        return bound(args[0])
+    if op == "scale":
+        return max(args[0], 0.0) * bound(args[1])
+    df = q.counts.cache.get(q.key()) if op == "sub" else None
+    top = (K1 + 1) * q.counts.idf(max(df or 1, 1)) * 1.5 + 1  # room for Lucene's own statistics
+    return top * (64 if op == "prefix" else 1)
 
 
 def filter_clauses(filters: dict[str, str] | None) -> list[dict]:
-    """Return the clauses a hit must also match to pass ``filters`` (facet values; QueryError if bad)."""
-    return [{"term": {name: value}} for name, value in check_filters(filters or {})]
+    """Return the clauses a hit must also match to pass ``filters`` (facet values; QueryError if bad).
 
+    >>> filter_clauses({"kind": "footnote", "author": "連弘宜"})
+    [{'term': {'kind': 'footnote'}}, {'term': {'authors': '連弘宜'}}]
+    """
+    out = [{"term": {name: value}} for name, value in check_filters(filters or {})]
+    if filters and "author" in filters:
+        out.append({"term": {"authors": str(filters["author"])}})
+    return out
 
-def _is_passage_leaf(leaf) -> bool:
-    return not (isinstance(leaf, Field) and (leaf.name in ARTICLE_FIELDS or leaf.name == "year"))

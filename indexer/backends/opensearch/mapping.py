@@ -10,15 +10,15 @@ Passage text is indexed three ways:
 
 * ``text`` -- one token per non-space character, folded: exact phrases of any
   length with ``match_phrase`` (slop 0), across scripts and white space, as the
-  local phrase index matches (``1991 年`` = ``1991年``); term vectors with
-  offsets feed the fast-vector highlighter;
+  local phrase index matches (``1991 年`` = ``1991年``); span queries over it
+  give the proximity bonuses;
 * ``text.pairs`` -- the same characters two by two (``美俄`` ``俄关`` ``关系``):
   a phrase of two or more characters is the chain of its pairs at consecutive
   positions, the same match over far shorter posting lists;
-* ``text.en`` -- Latin, Cyrillic … words, folded and Porter-stemmed: what a
-  highlight marks for an English word;
 * ``words`` -- the local index's own words (jieba, subwords, English stems),
-  computed in Python and sent separated by spaces: BM25 over the same terms.
+  computed in Python and sent as ``word|count`` (a ``delimited_term_freq``
+  filter), with a filler word making the field as long as the passage has
+  characters: BM25 over the same terms and the same lengths.
 
 Short fields (``section_title``, ``source``, ``article_title`` …) use the
 character analyzer, so a field value matches as an exact substring.
@@ -30,14 +30,12 @@ import hashlib
 import json
 from functools import lru_cache
 
-from indexer.analysis import ENGLISH_STOP_WORDS, fold_table
+from indexer.analysis import fold_table
 
-SCHEMA = 1  # bump when the mappings or the documents change shape
+SCHEMA = 2  # bump when the mappings or the documents change shape
+FILLER = "\ue000"  # a word no text holds: pads the words field to the passage's length
 MAX_WORD = 8000  # longest word indexed (Lucene refuses terms over 32,766 UTF-8 bytes)
 MAX_RESULT_WINDOW = 100_000  # deepest hit a page may reach (from + size)
-_HAN_RANGES = r"\u3400-\u9fff\uf900-\ufaff\x{20000}-\x{2a6df}"
-_WORD = rf"[^\W_{_HAN_RANGES}]"  # a word character that is not Han (Java regex)
-_UNSTEMMED = r"(?![\p{L}&&[\x{0}-\x{24f}]]\p{L}*$).*"  # not stem_word's Latin words: kept as they are
 
 
 def _escape(text: str) -> str:
@@ -68,30 +66,18 @@ def analysis() -> dict:
         "char_filter": {"jiansuo_fold": {"type": "mapping", "mappings": list(fold_rules())}},
         "tokenizer": {
             "jiansuo_char": {"type": "pattern", "pattern": f"[^{_escape(_whitespace())}]", "group": 0},
-            "jiansuo_latin": {"type": "pattern", "pattern": rf"{_WORD}+(?:[.']{_WORD}+)*", "group": 0,
-                              "flags": "UNICODE_CHARACTER_CLASS"},
             "jiansuo_words": {"type": "whitespace", "max_token_length": MAX_WORD},
         },
-        "filter": {  # the words of indexer.analysis.segment: u.s also as u and s; stems as stem_word
-            "jiansuo_parts": {"type": "word_delimiter", "preserve_original": True, "split_on_case_change": False,
-                              "split_on_numerics": False, "stem_english_possessive": False,
-                              "type_table": ["' => ALPHA"]},
-            "jiansuo_stop": {"type": "stop", "stopwords": sorted(ENGLISH_STOP_WORDS)},
-            "jiansuo_pairs": {"type": "shingle", "min_shingle_size": 2, "max_shingle_size": 2,
-                              "output_unigrams": False, "token_separator": ""},
-            "jiansuo_unstemmed": {"type": "keyword_marker", "keywords_pattern": _UNSTEMMED},
-        },
+        "filter": {"jiansuo_pairs": {"type": "shingle", "min_shingle_size": 2, "max_shingle_size": 2,
+                                     "output_unigrams": False, "token_separator": ""},
+                   "jiansuo_counts": {"type": "delimited_term_freq", "delimiter": "|"}},
         "analyzer": {
             "jiansuo_chars": {"type": "custom", "tokenizer": "jiansuo_char", "char_filter": ["jiansuo_fold"]},
             "jiansuo_pairs": {"type": "custom", "tokenizer": "jiansuo_char", "char_filter": ["jiansuo_fold"],
                               "filter": ["jiansuo_pairs"]},
-            "jiansuo_english": {"type": "custom", "tokenizer": "jiansuo_latin", "char_filter": ["jiansuo_fold"],
-                                "filter": ["jiansuo_parts", "jiansuo_stop", "jiansuo_unstemmed", "porter_stem"]},
-            "jiansuo_words": {"type": "custom", "tokenizer": "jiansuo_words"},
+            "jiansuo_words": {"type": "custom", "tokenizer": "jiansuo_words", "filter": ["jiansuo_counts"]},
         },
     }
-
-
 
 
 _CHARS = {"type": "text", "analyzer": "jiansuo_chars"}
@@ -102,7 +88,6 @@ _OPAQUE = {"type": "object", "enabled": False}  # kept in _source as it is
 
 def passages_mapping() -> dict:
     """Return the mapping of the passages index: one document per passage."""
-    vectors = {"term_vector": "with_positions_offsets"}
     return {
         "dynamic": "strict",
         "_source": {"excludes": ["words", "source", "article_title", "article_authors", "article_keywords"]},
@@ -111,10 +96,9 @@ def passages_mapping() -> dict:
             "position": {"type": "integer"}, "year": {"type": "integer"},
             "notes": {"type": "integer", "index": False}, "boost": {"type": "float", "index": False},
             "title": _STORED, "page": {"type": "integer", "index": False}, "page_label": _STORED,
-            "text": {**_CHARS, **vectors,
-                     "fields": {"pairs": {"type": "text", "analyzer": "jiansuo_pairs"},
-                                "en": {"type": "text", "analyzer": "jiansuo_english", **vectors}}},
-            "words": {"type": "text", "analyzer": "jiansuo_words"},
+            "date": _KEYWORD, "people": _KEYWORD, "authors": _KEYWORD,  # sort by date; author facet and filter
+            "text": {**_CHARS, "fields": {"pairs": {"type": "text", "analyzer": "jiansuo_pairs"}}},
+            "words": {"type": "text", "analyzer": "jiansuo_words", "index_options": "freqs"},  # no phrases: no positions
             "section_title": _CHARS, "source": _CHARS,
             "article_title": _CHARS, "article_authors": _CHARS, "article_keywords": _CHARS,
         },

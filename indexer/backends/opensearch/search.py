@@ -1,48 +1,168 @@
-"""Run compiled queries on the passages index: hits, highlights, facets, every occurrence of a phrase.
+"""Best match as one OpenSearch request: hits, exact totals, facets, suggestions, every occurrence of a phrase.
 
-A search is one request: the query (scored by BM25 times the passage kind's
-boost, as locally), the exact total, one page of hits with what they show
-(text, article title, year: no second request), the marks the fast-vector
-highlighter put on the original text, and the facets as ``terms``
-aggregations. Marks come back around private-use characters and are turned
-into spans of the text, which the library's formatters render.
+The steps of :mod:`indexer.search.rank`, in DSL:
+
+* **terms**: each clause a ``bool.should`` entry named ``c<k>`` (so a hit
+  says which it matched: ``missing``), its exact form and its expansions
+  summed; required parts in ``must``; without them one clause must match;
+* **coverage**: a ``function_score`` multiplying by the share of the query's
+  squared idf the passage holds (expansions at 0.8), then by the kind boost;
+* **tiers**: two ``constant_score`` clauses (every clause exact, every clause
+  at all), each worth more than any passage can score otherwise, so tiers
+  never mix; a ``filter`` aggregation counts ``total_all``;
+* **bonuses**: a ``rescore`` of the best ``RESCORE_WINDOW`` passages per shard
+  with span queries over the character field: neighbours side by side
+  (phrase) and near each other (proximity, in steps of the same curve).
+
+Statistics are global (``dfs_query_then_fetch``), so two shards rank as one
+index. Snippets and spans come from the same highlighter as the local index,
+on the text the hit returns, so both backends mark the same characters.
 """
 
 from __future__ import annotations
 
+from indexer import settings
 from indexer.backends.opensearch.client import scan
-from indexer.backends.opensearch.dsl import Compiled, exact
-from indexer.backends.opensearch.mapping import MAX_RESULT_WINDOW
+from indexer.backends.opensearch.dsl import bound, exact, render
+from indexer.backends.opensearch.mapping import FILLER, MAX_RESULT_WINDOW
 from indexer.errors import QueryError
+from indexer.index.schema import KIND_BOOST
 from indexer.model import Hit
-from indexer.search.highlight import match_spans, snippet
-from indexer.search.searcher import FACETS
+from indexer.search.compile import Compiled
+from indexer.search.highlight import Highlighter, snippet
+from indexer.search.rank import (EXPANSION_WEIGHT, IDF_POWER, PHRASE_BONUS, PROXIMITY_BONUS, PROXIMITY_SCALE,
+                                 RESCORE_WINDOW, neighbours)
+from indexer.search.suggest import Suggester
 
+FACETS = {"article": "article", "kind": "kind", "year": "year", "section": "section", "author": "people"}
 FACET_SIZE = 1000  # most values one facet lists
-PRE, POST = "\ue000", "\ue001"  # around each mark in a highlighted text
 SOURCE = ["article", "passage", "kind", "section", "section_title", "text", "notes", "position", "year", "title",
           "page", "page_label"]
-TIMEOUT = "30s"  # a search stops there (and says so) rather than running on
 PAGE = 500  # hits per request when every match is wanted
+STEPS = (0, 5, 15, 40, 100, 300)  # gaps (characters) at which the proximity bonus steps down
 
 
-def search_body(compiled: Compiled, filters: list[dict], limit: int, page: int, facets: bool) -> dict:
-    """Return the request body of one page of hits."""
-    scored = {"function_score": {"query": compiled.query, "boost_mode": "multiply",
-                                 "field_value_factor": {"field": "boost", "missing": 1.0}}}
-    body: dict = {
-        "query": {"bool": {"must": [scored], "filter": filters}} if filters else scored,
-        "from": (page - 1) * limit, "size": limit, "track_total_hits": True, "timeout": TIMEOUT,
-        "sort": ["_score", {"article": "asc"}, {"position": "asc"}], "_source": SOURCE,
-    }
-    if compiled.highlight:
-        body["highlight"] = {
-            "type": "fvh", "number_of_fragments": 0, "pre_tags": [PRE], "post_tags": [POST], "phrase_limit": 1024,
-            "fields": {"text": {"matched_fields": ["text", "text.en"],
-                                "highlight_query": {"bool": {"should": compiled.highlight}}}},
-        }
+def timeout() -> str:
+    """Return how long a search may run in the cluster (the ``search_timeout_ms`` setting)."""
+    return f"{settings.get_int('search_timeout_ms')}ms"
+
+
+def scored_query(compiled: Compiled, filters: list[dict]) -> dict:
+    """Return the query: clauses, required parts, coverage, kind boost, tiers, filters and exclusions."""
+    clauses = compiled.clauses
+    named = [{"bool": {"should": [render(c.exact | c.expanded)], "_name": f"c{k}"}} for k, c in enumerate(clauses)]
+    must = [render(compiled.required)] if compiled.required is not None else []
+    relevance = {"bool": {"should": named, "must": must}} if named or must else None
+    top = 0.0
+    if relevance is not None and clauses:
+        weights = [max(c.idf, 1e-6) ** IDF_POWER for c in clauses]
+        functions = [{"filter": {"match_all": {}}, "weight": 1e-9}]  # matching no clause: coverage ~0
+        for c, w in zip(clauses, weights):
+            for m, share in ((c.exact, 1.0), (c.expanded, EXPANSION_WEIGHT)):
+                if m.op != "none":
+                    functions.append({"filter": render(m, False), "weight": share * w / sum(weights)})
+        relevance = {"function_score": {"query": relevance, "functions": functions, "score_mode": "sum",
+                                        "boost_mode": "multiply"}}
+    if relevance is not None:
+        relevance = {"function_score": {"query": relevance, "boost_mode": "multiply",
+                                        "field_value_factor": {"field": "boost", "missing": 1.0}}}
+        top = max(KIND_BOOST.values()) * (sum(bound(c.exact | c.expanded) for c in clauses)
+                                          + (bound(compiled.required) if compiled.required is not None else 0))
+    query: dict = {"must": [relevance] if relevance is not None else []}
+    if clauses:
+        big = top + bonus_bound(compiled) + 1.0
+        query["should"] = [{"constant_score": {"filter": every(compiled, exact_only=True), "boost": big}},
+                           {"constant_score": {"filter": every(compiled), "boost": big}}]
+    query["filter"] = ([render(compiled.restrict, False)] if compiled.restrict is not None else []) + filters
+    if compiled.excluded is not None:
+        query["must_not"] = [render(compiled.excluded, False)]
+    return {"bool": query}
+
+
+def every(compiled: Compiled, exact_only: bool = False) -> dict:
+    """Match the passages holding every clause (in its exact form only, if ``exact_only``)."""
+    return {"bool": {"filter": [render(c.exact if exact_only else c.exact | c.expanded, False)
+                                for c in compiled.clauses]}}
+
+
+def _proximity(gap: int) -> float:
+    return 1 / (1 + gap / PROXIMITY_SCALE)
+
+
+def _span(forms: list[str]) -> dict | None:
+    """Return a span query for any of ``forms`` (folded, compact) in the character field."""
+    spans = []
+    for form in forms:
+        terms = [{"span_term": {"text": ch}} for ch in form]
+        if terms:
+            spans.append(terms[0] if len(terms) == 1 else {"span_near": {"clauses": terms, "slop": 0,
+                                                                          "in_order": True}})
+    if not spans:
+        return None
+    return spans[0] if len(spans) == 1 else {"span_or": {"clauses": spans}}
+
+
+def bonus_query(compiled: Compiled) -> dict | None:
+    """Return the rescore query: phrase and proximity bonuses for neighbouring clauses held exactly."""
+    clauses = compiled.clauses
+    if len(clauses) < 2:
+        return None
+    pairs = []
+    for a, b, adjacent in neighbours(compiled.runs):
+        sa, sb = _span(clauses[a].forms), _span(clauses[b].forms)
+        if sa is None or sb is None:
+            continue
+        bonuses = []
+        if adjacent:
+            side_by_side = {"span_near": {"clauses": [sa, sb], "slop": 0, "in_order": True}}
+            bonuses.append({"constant_score": {"filter": side_by_side,
+                                               "boost": PHRASE_BONUS * (clauses[a].idf + clauses[b].idf) / 2}})
+        w = min(clauses[a].idf, clauses[b].idf)
+        for i, gap in enumerate(STEPS):
+            step = _proximity(gap) - (_proximity(STEPS[i + 1]) if i + 1 < len(STEPS) else 0.0)
+            near = {"span_near": {"clauses": [sa, sb], "slop": gap, "in_order": False}}
+            bonuses.append({"constant_score": {"filter": near, "boost": PROXIMITY_BONUS * w * step}})
+        both = [render(clauses[a].exact, False), render(clauses[b].exact, False)]
+        pairs.append({"bool": {"filter": both, "should": bonuses}})
+    return {"bool": {"should": pairs}} if pairs else None
+
+
+def bonus_bound(compiled: Compiled) -> float:
+    """Return the most the bonuses can add to one passage."""
+    c = compiled.clauses
+    return sum(PHRASE_BONUS * (c[a].idf + c[b].idf) / 2 + PROXIMITY_BONUS * min(c[a].idf, c[b].idf)
+               for a, b, _adjacent in neighbours(compiled.runs)) if len(c) > 1 else 0.0
+
+
+def search_body(compiled: Compiled, filters: list[dict], limit: int, page: int, facets: bool,
+                sort: str = "relevance", suggest: dict | None = None) -> dict:
+    """Return the request body of one page of hits, in the order ``sort`` asks for."""
+    body: dict = {"query": scored_query(compiled, filters), "from": (page - 1) * limit, "size": limit,
+                  "track_total_hits": True, "timeout": timeout(), "_source": SOURCE}
+    bonus = bonus_query(compiled) if sort == "relevance" else None
+    if bonus is not None:  # a rescore sorts by score alone
+        body["rescore"] = {"window_size": RESCORE_WINDOW, "query": {
+            "rescore_query": bonus, "query_weight": 1.0, "rescore_query_weight": 1.0, "score_mode": "total"}}
+    elif sort == "relevance":
+        body["sort"] = ["_score", {"article": "asc"}, {"position": "asc"}]
+    else:  # by the article's date, undated last; best first within an article
+        order = "desc" if sort == "newest" else "asc"
+        body["sort"] = [{"date": {"order": order, "missing": "_last"}}, {"article": "asc"}, "_score",
+                        {"position": "asc"}]
+        body["track_scores"] = True
+    aggs: dict = {}
+    if compiled.clauses:
+        aggs["all"] = {"filter": every(compiled)}
     if facets:
-        body["aggs"] = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACETS}
+        for name, fieldname in FACETS.items():
+            terms: dict = {"field": fieldname, "size": FACET_SIZE}
+            if name == "year":
+                terms["order"] = {"_key": "desc"}  # newest first, like a timeline
+            aggs[name] = {"terms": terms}
+    if aggs:
+        body["aggs"] = aggs
+    if suggest:
+        body["suggest"] = suggest
     return body
 
 
@@ -53,49 +173,62 @@ def check_window(limit: int, page: int) -> None:
                          "narrow the query or choose an earlier page.", code="too_deep", limit=MAX_RESULT_WINDOW)
 
 
-def spans_of(marked: str, text: str) -> list[tuple[int, int]] | None:
-    """Return the merged spans marked in ``marked``, offsets in ``text``; None if it is not ``text`` marked.
-
-    >>> spans_of("蘇聯\\ue000解體\\ue001後\\ue000美\\ue001\\ue000俄\\ue001", "蘇聯解體後美俄")
-    [(2, 4), (5, 7)]
-    """
-    spans: list[tuple[int, int]] = []
-    plain: list[str] = []
-    start = 0
-    for ch in marked:
-        if ch == PRE:
-            start = len(plain)
-        elif ch == POST:
-            if spans and start <= spans[-1][1]:
-                spans[-1] = (spans[-1][0], max(len(plain), spans[-1][1]))
-            else:
-                spans.append((start, len(plain)))
-        else:
-            plain.append(ch)
-    return spans if "".join(plain) == text else None
-
-
-def hit_of(raw: dict, compiled: Compiled) -> Hit:
-    """Turn one hit of the response into a :class:`Hit` with its spans and snippet."""
+def hit_of(raw: dict, compiled: Compiled, hl: Highlighter) -> Hit:
+    """Turn one hit of the response into a :class:`Hit`: spans, snippet and the clauses it lacks."""
     src = raw["_source"]
     text = src.get("text", "")
-    marked = (raw.get("highlight", {}).get("text") or [None])[0]
-    spans = spans_of(marked, text) if marked else []
-    if spans is None:  # the text holds our private-use marks itself: find the spans here
-        spans = match_spans(text, compiled.words, compiled.phrases)
+    spans = hl.window_spans(text)
+    matched = set(raw.get("matched_queries") or ())
     return Hit(
         article=src["article"], title=src.get("title") or src["article"], passage=src["passage"],
         kind=src["kind"], section=src.get("section_title"), text=text, snippet=snippet(text, spans),
         score=round(float(raw.get("_score") or 0.0), 4), notes=list(src.get("notes") or []),
         position=src.get("position", 0), year=src.get("year"), spans=spans,
+        missing=[c.label for k, c in enumerate(compiled.clauses) if f"c{k}" not in matched],
         page=src.get("page"), page_label=src.get("page_label"),
     )
 
 
 def facets_of(response: dict) -> dict[str, dict[str, int]]:
-    """Return the facet counts of a response, most frequent first."""
+    """Return the facet counts of a response, most frequent first (years newest first)."""
     aggs = response.get("aggregations") or {}
     return {name: {str(b["key"]): b["doc_count"] for b in aggs[name]["buckets"]} for name in FACETS if name in aggs}
+
+
+# ---------------------------------------------------------------- did you mean
+
+
+def suggest_body(unknown: list[str]) -> dict:
+    """Return term suggesters asking the word index for words near each unknown query word."""
+    out = {}
+    for i, label in enumerate(dict.fromkeys(unknown)):
+        probe = Suggester.probe(label)
+        if probe is not None:
+            key, _han, edits, _ending = probe
+            out[f"s{i}"] = {"text": key, "term": {"field": "words", "suggest_mode": "always", "max_edits": edits,
+                                                  "prefix_length": 0, "min_word_length": 1, "accuracy": 0.1,
+                                                  "size": 10}}
+    return out
+
+
+class FoundSuggester(Suggester):
+    """Did you mean, from the words the cluster's term suggesters found (see :func:`suggest_body`)."""
+
+    def __init__(self, response: dict):
+        self.found: dict[str, int] = {}
+        for entries in (response.get("suggest") or {}).values():
+            for entry in entries:
+                for option in entry["options"]:
+                    self.found[option["text"]] = max(self.found.get(option["text"], 0), option["freq"])
+
+    def candidates(self, key: str, han: bool, limit: int) -> set[str]:
+        return {w for w in self.found if w != FILLER and (not han or len(w) > 1)}
+
+    def frequency(self, word: str) -> int:
+        return self.found.get(word, 0)
+
+
+# ---------------------------------------------------------------- every occurrence
 
 
 def matching_passages(client, index: str, text: str) -> list[tuple[str, str, str]]:
@@ -103,3 +236,4 @@ def matching_passages(client, index: str, text: str) -> list[tuple[str, str, str
     hits = scan(client, index, exact(text), [{"article": "asc"}, {"position": "asc"}],
                 ["article", "passage", "text"], PAGE)
     return [(h["_source"]["article"], h["_source"]["passage"], h["_source"]["text"]) for h in hits]
+
