@@ -29,7 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("report", help="Write RESULTS.md and plot.png from results/*.json.")
     v = sub.add_parser("relevance", help="MRR@10 and recall on DRCD questions, three query styles, with peers.")
     v.add_argument("--data", type=Path, default=None, help="A DRCD JSON file (default: $JIANSUO_DRCD or the dev split).")
-    v.add_argument("--engines", nargs="*", help="Only these engines (jiansuo, tantivy-words, tantivy-han1).")
+    v.add_argument("--engines", nargs="*",
+                   help="Only these engines (jiansuo, jiansuo-opensearch, tantivy-words, tantivy-han1).")
+    v.add_argument("--opensearch", action="store_true",
+                   help="Also run jiansuo on an OpenSearch node of its own (needs Java; see tests/opensearch_node.py).")
     v.add_argument("--sample", type=int, default=None, help="Ask only this many questions, evenly spread.")
     v.add_argument("--styles", nargs="*", default=None, help="Only these query styles.")
     args = parser.parse_args(argv)
@@ -55,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
             data = args.data or relevance.DEFAULT_DATA
             out = Path(__file__).resolve().parent / "results" / "relevance" / f"{data.stem}.json"
             result = relevance.run(data, args.engines, args.sample, args.styles or relevance.STYLES,
-                                   None if args.sample or args.engines or args.styles else out)
+                                   None if args.sample or args.engines or args.styles else out, args.opensearch)
             print("\n".join(relevance.table(result)))
         else:
             from benchmarks.report import write_report

@@ -15,8 +15,9 @@ import pytest
 
 from indexer.backends import Backend
 from indexer.index.passages import passages
+from indexer.parse import parse_text
 from indexer.search.highlight import find_phrase
-from tests.conftest import A000, A003, SEED_000, SEED_003, SEEDS
+from tests.conftest import A000, A003, ROOT, SEED_000, SEED_003, SEEDS
 
 T000 = "俄羅斯強勢外交與美俄關係的未來發展"
 T003 = "拜登新政下之俄美關係"
@@ -272,6 +273,23 @@ def test_add_replace_remove(fresh, tmp_path):
     (folder / SEED_000.name).unlink()
     assert fresh.index([folder]).removed == [A000]
     assert fresh.article_ids() == []
+
+
+def test_reference_lists_and_pdf_pages_reach_the_hits(fresh, tmp_path):
+    from tests.pdfs import Layout, reportlab_pdf
+
+    folder = tmp_path / "journal"
+    folder.mkdir()
+    shutil.copy(ROOT / "tests" / "fixtures" / "journals" / "rendered" / "simplified_community.endnotes.txt", folder)
+    article = parse_text(SEED_003.read_text("utf-8"), "a003")
+    (folder / "a003.pdf").write_bytes(reportlab_pdf(article, Layout(font="cid", number_at="head")))
+    assert sorted(fresh.index([folder]).added) == ["a003", "simplified_community.endnotes"]
+    hits = fresh.search("Putnam", limit=10, facets=True)
+    assert [(h.article, h.passage, h.kind) for h in hits.hits] == [("simplified_community.endnotes", "r3", "reference")]
+    assert hits.facets["kind"] == {"reference": 1}
+    note = fresh.search('"NSC-1v2.pdf"').hits
+    assert [(h.article, h.passage, h.page_label, h.page) for h in note] == [("a003", "n3", "46", 2)]
+    assert {h.page_label for h in fresh.search("普京", limit=100, filters={"article": "a003"}).hits} > {"46"}
 
 
 # ---------------------------------------------------------------- order and authors
