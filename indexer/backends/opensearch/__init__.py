@@ -173,9 +173,24 @@ class OpenSearchBackend(Backend):
 
     # ------------------------------------------------------------ searching
 
-    def _compile(self, q: str, expand: bool, max_query: int | None, mode: str = "best"):
-        counts = Counts(self._search, self.cached("counts", dict))  # shared while the index stays the same
-        return DslCompiler(self.glossary(), counts).compile(parse_query(q, max_query), expand=expand, mode=mode)
+    def _compile(self, q: str, expand: bool, max_query: int | None, mode: str = "best", state=None):
+        glossary, known, _shards = state or self._state()
+        counts = Counts(self._search, known)  # counts are shared while the index stays the same
+        return DslCompiler(glossary, counts).compile(parse_query(q, max_query), expand=expand, mode=mode)
+
+    def _state(self) -> tuple:
+        """Return what searching this version of the index needs: the glossary, known counts, primary shards.
+
+        One version check per search; the shards' statistics differ, so several are searched with global ones.
+        """
+        def read():
+            with translated(self.loc):
+                found = self.client.indices.get_settings(index=self.loc.alias("passages"),
+                                                          name="index.number_of_shards")
+            shards = max(int(v["settings"]["index"]["number_of_shards"]) for v in found.values())
+            return self.glossary(), {}, shards
+
+        return self.cached("searching", read)
 
     def search(self, q: str, limit: int = 10, page: int = 1, expand: bool = True,
                facets: bool = False, filters: dict[str, str] | None = None,
@@ -187,11 +202,12 @@ class OpenSearchBackend(Backend):
         try:
             if sort not in SORTS:
                 raise QueryError(f"Unknown sort {sort!r}; use one of: {', '.join(SORTS)}.", code="bad_sort", sort=sort)
-            compiled = self._compile(q, expand, max_query, mode)
+            state = self._state()
+            compiled = self._compile(q, expand, max_query, mode, state)
             suggest = osearch.suggest_body(compiled.unknown)
             body = osearch.search_body(compiled, filter_clauses(filters), limit, page, facets, sort, suggest)
             osearch.check_window(limit, page)
-            response = self._search(body, search_type="dfs_query_then_fetch")
+            response = self._search(body, search_type="dfs_query_then_fetch" if state[2] > 1 else None)
         except QueryError as err:
             result.error, result.error_code, result.error_params = str(err), err.code, err.params
         else:

@@ -112,24 +112,27 @@ class Counts:
 
     @property
     def n(self) -> int:
-        if "N" not in self.cache:
+        n = self.cache.get("N")
+        if n is None:
             self.missed.setdefault("N", {"match_all": {}})
-        return self.cache.get("N", 0)
+        return n or 0
 
     def count(self, q: Q) -> int:
         if q.op == "none":
             return 0
         key = q.key()
-        if key not in self.cache:
+        n = self.cache.get(key)  # the cache is shared by threads: one read
+        if n is None:
             self.missed.setdefault(key, json.loads(key))
             return 0  # a guess: the branch for "found nowhere" records what it would need too
-        return self.cache[key]
+        return n
 
     def known(self, key: str, query: dict) -> int | None:
         """Return the count of ``query`` if known, else note that the scores want it."""
-        if key not in self.cache:
+        n = self.cache.get(key)
+        if n is None:
             self.wanted.setdefault(key, query)
-        return self.cache.get(key)
+        return n
 
     def fetch(self) -> bool:
         """Fetch every count missed or wanted in one request; return whether the compiler missed any."""
@@ -279,8 +282,9 @@ def render(q: Q, scored: bool = True) -> dict:
         return {"bool": {"filter": [args[0]]}} if scored else args[0]
     if op == "or":
         return {"bool": {"should": [render(a, scored) for a in args], "minimum_should_match": 1}}
-    if op == "and":
-        return {"bool": {"must": [render(a, scored) for a in args]}}
+    if op == "and":  # cheap parts first: a word missing from a segment spares building the phrases
+        parts = sorted(_conjuncts(q), key=lambda a: a.op in ("sub", "prefix", "or", "minus", "scale"))
+        return {"bool": {"must": [render(a, scored) for a in parts]}}
     if op == "minus":
         return {"bool": {"must": [render(args[0], scored)], "must_not": [render(args[1], False)]}}
     factor, inner = args
@@ -289,6 +293,10 @@ def render(q: Q, scored: bool = True) -> dict:
     if factor <= 0:
         return {"bool": {"filter": [render(inner, False)]}}
     return {"bool": {"must": [render(inner)], "boost": factor}}
+
+
+def _conjuncts(q: Q) -> list[Q]:
+    return [c for a in q.args for c in (_conjuncts(a) if a.op == "and" else [a])]
 
 
 def bound(q: Q) -> float:

@@ -14,8 +14,8 @@ The steps of :mod:`indexer.search.rank`, in DSL:
   with span queries over the character field: neighbours side by side
   (phrase) and near each other (proximity, in steps of the same curve).
 
-Statistics are global (``dfs_query_then_fetch``), so two shards rank as one
-index. Snippets and spans come from the same highlighter as the local index,
+With several shards, statistics are global (``dfs_query_then_fetch``), so
+they rank as one index. Snippets and spans come from the same highlighter as the local index,
 on the text the hit returns, so both backends mark the same characters.
 """
 
@@ -71,8 +71,11 @@ def scored_query(compiled: Compiled, filters: list[dict]) -> dict:
     query: dict = {"must": [relevance] if relevance is not None else []}
     if clauses:
         big = top + bonus_bound(compiled) + 1.0
-        query["should"] = [{"constant_score": {"filter": every(compiled, exact_only=True), "boost": big}},
-                           {"constant_score": {"filter": every(compiled), "boost": big}}]
+        if all(c.expanded.op == "none" for c in clauses):  # no expansions: tiers 2 and 0 only
+            query["should"] = [{"constant_score": {"filter": every(compiled), "boost": 2 * big}}]
+        else:
+            query["should"] = [{"constant_score": {"filter": every(compiled, exact_only=True), "boost": big}},
+                               {"constant_score": {"filter": every(compiled), "boost": big}}]
     query["filter"] = ([render(compiled.restrict, False)] if compiled.restrict is not None else []) + filters
     if compiled.excluded is not None:
         query["must_not"] = [render(compiled.excluded, False)]
