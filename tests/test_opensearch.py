@@ -289,6 +289,14 @@ def test_the_web_site_runs_on_opensearch(seeded, searcher):
     assert "普京" in client.get("/glossary?q=Putin").get_data(as_text=True)
 
 
+def test_errors_of_the_cluster_are_translated(seeded):
+    from web.i18n import text
+
+    r = seeded.search("俄羅斯", limit=100, page=1001)  # past max_result_window (the web stops at page 1,000)
+    assert r.error_code == "too_deep" and text("qerr_too_deep", "en", **r.error_params) == r.error
+    assert text("qerr_too_deep", "zh", **r.error_params).startswith("第 1,001 頁超出前 100,000 筆結果")
+
+
 def test_serve_takes_a_backend(seeded, tmp_path):
     port = free_port()
     with open(tmp_path / "serve.log", "wb") as log:

@@ -234,10 +234,12 @@ class OpenSearchBackend(Backend):
                                               allow_partial_search_results=False, params=params)
             except RequestError as err:  # the cluster refused this query: answer it, do not crash
                 raise QueryError(f"The search could not be run ({err.status_code}); "
-                                 "search for fewer words or a shorter phrase.", code="refused") from None
+                                 "search for fewer words or a shorter phrase.", code="refused",
+                                 status=err.status_code) from None
         if response.get("timed_out"):
-            raise QueryError(f"The search took longer than {osearch.timeout()} and was stopped; "
-                             "search for fewer or rarer words, or a quoted phrase.", code="timeout")
+            ms = osearch.timeout_ms()
+            raise QueryError(f"The search took longer than {ms:,} ms and was stopped. "
+                             "Search for fewer or rarer words, or a quoted phrase.", code="timeout", ms=ms)
         if response.get("_shards", {}).get("failed"):
             raise red_cluster(self.loc, f"{response['_shards']['failed']} shard(s) failed")
         return response

@@ -53,10 +53,11 @@ class Q:
     ``and``, ``minus``, ``scale``); ``len()`` is how many passages match.
     """
 
-    __slots__ = ("op", "args", "counts", "_key")
+    __slots__ = ("op", "args", "counts", "_key", "_plain", "_scored")
 
     def __init__(self, op: str, args: tuple, counts: Counts):
-        self.op, self.args, self.counts, self._key = op, args, counts, None
+        self.op, self.args, self.counts = op, args, counts
+        self._key = self._plain = self._scored = None
 
     def __repr__(self) -> str:
         return f"Q({self.key()})"
@@ -109,6 +110,7 @@ class Counts:
         self.cache = {} if cache is None else cache
         self.missed: dict[str, dict] = {}  # counts the compiler asked for and did not have
         self.wanted: dict[str, dict] = {}  # counts only the scores need (pairs of long phrases)
+        self.settled = False  # every count the query needs is known: rendered queries can be kept
 
     @property
     def n(self) -> int:
@@ -123,7 +125,7 @@ class Counts:
         key = q.key()
         n = self.cache.get(key)  # the cache is shared by threads: one read
         if n is None:
-            self.missed.setdefault(key, json.loads(key))
+            self.missed.setdefault(key, render(q, scored=False))
             return 0  # a guess: the branch for "found nowhere" records what it would need too
         return n
 
@@ -205,9 +207,10 @@ class DslCompiler(Compiler):
         for _ in range(ROUNDS):
             compiled = super().compile(node, expand, mode, deadline)
             for q in _leaves(compiled):
-                weight(q)  # notes the counts the scores want
+                _want(q)
             if not self.counts.fetch():
-                return compiled
+                break
+        self.counts.settled = True
         return compiled
 
 
@@ -239,34 +242,52 @@ def exact(text: str, boost: float | None = None) -> dict:
     return phrase("text.pairs" if len(compact(text)[0]) > 1 else "text", text, boost)
 
 
+def _want(q: Q) -> None:
+    """Note the counts the scores of ``q`` need: of each long phrase and of its character pairs."""
+    if q.op in ("or", "and", "minus"):
+        for part in q.args:
+            _want(part)
+    elif q.op == "scale":
+        _want(q.args[1])
+    elif q.op == "sub":
+        weight(q)
+
+
 def weight(q: Q) -> float | None:
-    """Return the boost that makes a ``sub`` leaf score like the local phrase (None: none needed; recurses).
+    """Return the boost that makes a ``sub`` leaf score like the local phrase (None: none needed).
 
     Lucene weighs a phrase by the sum of its pairs' idfs; the local index by
     the idf of the phrase itself. Both counts come from :class:`Counts`.
     """
-    if q.op in ("or", "and", "minus"):
-        for part in q.args:
-            weight(part)
-        return None
-    if q.op == "scale":
-        return weight(q.args[1])
-    if q.op != "sub":
-        return None
     chars = compact(q.args[0])[0]
     counts = q.counts
     if len(chars) < 3:  # one character or one pair: Lucene's idf is the phrase's
         return None
-    df = counts.known(q.key(), json.loads(q.key()))
-    pairs = [counts.known(json.dumps({"term": {"text.pairs": chars[i:i + 2]}}, ensure_ascii=False),
-                          {"term": {"text.pairs": chars[i:i + 2]}}) for i in range(len(chars) - 1)]
+    df = counts.known(q.key(), render(q, scored=False))
+    pairs = [counts.known(f"pair:{chars[i:i + 2]}", {"term": {"text.pairs": chars[i:i + 2]}})
+             for i in range(len(chars) - 1)]
     if df is None or None in pairs:
         return 1 / (len(chars) - 1)
     return counts.idf(df) / max(sum(counts.idf(p) for p in pairs), 1e-9)
 
 
 def render(q: Q, scored: bool = True) -> dict:
-    """Return ``q`` as DSL; ``scored=False`` drops the boosts (for counting and filters)."""
+    """Return ``q`` as DSL; ``scored=False`` drops the boosts (for counting and filters).
+
+    Kept on ``q`` once made (scored ones once every count is known): a clause
+    appears in several places of one request.
+    """
+    done = q._scored if scored else q._plain
+    if done is None:
+        done = _render(q, scored)
+        if not scored:
+            q._plain = done
+        elif q.counts.settled:
+            q._scored = done
+    return done
+
+
+def _render(q: Q, scored: bool) -> dict:
     op, args = q.op, q.args
     if op == "none":
         return NOTHING

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from indexer import settings
 from indexer.backends.opensearch.client import scan
-from indexer.backends.opensearch.dsl import bound, exact, render
+from indexer.backends.opensearch.dsl import Q, bound, exact, render
 from indexer.backends.opensearch.mapping import FILLER, MAX_RESULT_WINDOW
 from indexer.errors import QueryError
 from indexer.index.schema import KIND_BOOST
@@ -42,15 +42,18 @@ PAGE = 500  # hits per request when every match is wanted
 STEPS = (0, 5, 15, 40, 100, 300)  # gaps (characters) at which the proximity bonus steps down
 
 
-def timeout() -> str:
+def timeout_ms() -> int:
     """Return how long a search may run in the cluster (the ``search_timeout_ms`` setting)."""
-    return f"{settings.get_int('search_timeout_ms')}ms"
+    return settings.get_int("search_timeout_ms")
 
 
-def scored_query(compiled: Compiled, filters: list[dict]) -> dict:
-    """Return the query: clauses, required parts, coverage, kind boost, tiers, filters and exclusions."""
+def scored_query(compiled: Compiled, either: list[Q], filters: list[dict]) -> dict:
+    """Return the query: clauses, required parts, coverage, kind boost, tiers, filters and exclusions.
+
+    ``either`` holds each clause's exact form or expansions (made once: rendered once).
+    """
     clauses = compiled.clauses
-    named = [{"bool": {"should": [render(c.exact | c.expanded)], "_name": f"c{k}"}} for k, c in enumerate(clauses)]
+    named = [{"bool": {"should": [render(q)], "_name": f"c{k}"}} for k, q in enumerate(either)]
     must = [render(compiled.required)] if compiled.required is not None else []
     relevance = {"bool": {"should": named, "must": must}} if named or must else None
     top = 0.0
@@ -66,26 +69,25 @@ def scored_query(compiled: Compiled, filters: list[dict]) -> dict:
     if relevance is not None:
         relevance = {"function_score": {"query": relevance, "boost_mode": "multiply",
                                         "field_value_factor": {"field": "boost", "missing": 1.0}}}
-        top = max(KIND_BOOST.values()) * (sum(bound(c.exact | c.expanded) for c in clauses)
+        top = max(KIND_BOOST.values()) * (sum(bound(q) for q in either)
                                           + (bound(compiled.required) if compiled.required is not None else 0))
     query: dict = {"must": [relevance] if relevance is not None else []}
     if clauses:
         big = top + bonus_bound(compiled) + 1.0
         if all(c.expanded.op == "none" for c in clauses):  # no expansions: tiers 2 and 0 only
-            query["should"] = [{"constant_score": {"filter": every(compiled), "boost": 2 * big}}]
+            query["should"] = [{"constant_score": {"filter": every(either), "boost": 2 * big}}]
         else:
-            query["should"] = [{"constant_score": {"filter": every(compiled, exact_only=True), "boost": big}},
-                               {"constant_score": {"filter": every(compiled), "boost": big}}]
+            query["should"] = [{"constant_score": {"filter": every([c.exact for c in clauses]), "boost": big}},
+                               {"constant_score": {"filter": every(either), "boost": big}}]
     query["filter"] = ([render(compiled.restrict, False)] if compiled.restrict is not None else []) + filters
     if compiled.excluded is not None:
         query["must_not"] = [render(compiled.excluded, False)]
     return {"bool": query}
 
 
-def every(compiled: Compiled, exact_only: bool = False) -> dict:
-    """Match the passages holding every clause (in its exact form only, if ``exact_only``)."""
-    return {"bool": {"filter": [render(c.exact if exact_only else c.exact | c.expanded, False)
-                                for c in compiled.clauses]}}
+def every(forms: list[Q]) -> dict:
+    """Match the passages holding every one of ``forms``."""
+    return {"bool": {"filter": [render(q, False) for q in forms]}}
 
 
 def _proximity(gap: int) -> float:
@@ -140,8 +142,9 @@ def bonus_bound(compiled: Compiled) -> float:
 def search_body(compiled: Compiled, filters: list[dict], limit: int, page: int, facets: bool,
                 sort: str = "relevance", suggest: dict | None = None) -> dict:
     """Return the request body of one page of hits, in the order ``sort`` asks for."""
-    body: dict = {"query": scored_query(compiled, filters), "from": (page - 1) * limit, "size": limit,
-                  "track_total_hits": True, "timeout": timeout(), "_source": SOURCE}
+    either = [c.exact | c.expanded for c in compiled.clauses]
+    body: dict = {"query": scored_query(compiled, either, filters), "from": (page - 1) * limit, "size": limit,
+                  "track_total_hits": True, "timeout": f"{timeout_ms()}ms", "_source": SOURCE}
     bonus = bonus_query(compiled) if sort == "relevance" else None
     if bonus is not None:  # a rescore sorts by score alone
         body["rescore"] = {"window_size": RESCORE_WINDOW, "query": {
@@ -155,7 +158,7 @@ def search_body(compiled: Compiled, filters: list[dict], limit: int, page: int, 
         body["track_scores"] = True
     aggs: dict = {}
     if compiled.clauses:
-        aggs["all"] = {"filter": every(compiled)}
+        aggs["all"] = {"filter": every(either)}
     if facets:
         for name, fieldname in FACETS.items():
             terms: dict = {"field": fieldname, "size": FACET_SIZE}
@@ -173,7 +176,8 @@ def check_window(limit: int, page: int) -> None:
     """Refuse a page deeper than the index lets a search reach."""
     if page * limit > MAX_RESULT_WINDOW:
         raise QueryError(f"Page {page:,} is beyond the first {MAX_RESULT_WINDOW:,} hits; "
-                         "narrow the query or choose an earlier page.", code="too_deep", limit=MAX_RESULT_WINDOW)
+                         "narrow the query or choose an earlier page.", code="too_deep", page=page,
+                         limit=MAX_RESULT_WINDOW)
 
 
 def hit_of(raw: dict, compiled: Compiled, hl: Highlighter) -> Hit:
