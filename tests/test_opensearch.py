@@ -138,6 +138,9 @@ def test_unchanged_runs_write_nothing_and_a_repair_rebuilds_and_swaps_aliases(em
     assert usable and new != generation and empty.article_ids() == [A003]
     assert not empty.client.indices.exists(index=empty.loc.concrete("passages", generation))
     assert 0 < empty.search("俄羅斯").total < total
+    shards = empty.client.indices.segments(index=empty.loc.alias("passages"))["indices"]
+    assert [len(copy["segments"]) for index in shards.values() for copies in index["shards"].values()
+            for copy in copies] == [1]  # a rebuild is published merged
 
 
 def test_an_index_from_another_version_is_refused_then_rebuilt(empty, seeds_copy):

@@ -26,7 +26,7 @@ from indexer.backends.opensearch.client import Location, check_server, connect, 
 from indexer.backends.opensearch.documents import article_docs
 from indexer.backends.opensearch.dsl import Counts, DslCompiler, filter_clauses
 from indexer.backends.opensearch.write import (GLOSSARY_ID, WriteLock, Writer, create_generation,
-                                               current_generation, drop_generation, publish, registry,
+                                               current_generation, drop_generation, merge, publish, registry,
                                                stored_articles, verify)
 from indexer.errors import IndexStateError, QueryError
 from indexer.index.changes import Changes
@@ -110,6 +110,7 @@ class OpenSearchBackend(Backend):
                     writer.write_glossary()
                 writer.refresh()
                 if fresh:
+                    merge(client, self.loc, target, lock)
                     publish(client, self.loc, target, current)
             except BaseException:
                 writer.close()

@@ -94,7 +94,7 @@ def create_generation(client, loc: Location, shards: int, replicas: int) -> str:
 
 
 def publish(client, loc: Location, generation: str, old: str | None) -> None:
-    """Point the aliases at ``generation`` in one atomic request, drop the ``old`` one, merge the new one."""
+    """Point the aliases at ``generation`` in one atomic request, then drop the ``old`` one."""
     with translated(loc):
         names = [loc.concrete(kind, generation) for kind in KINDS]
         client.indices.put_settings(index=",".join(names), body={"index": {"refresh_interval": None}})
@@ -105,9 +105,21 @@ def publish(client, loc: Location, generation: str, old: str | None) -> None:
         client.indices.update_aliases(body={"actions": actions})
         if old:
             drop_generation(client, loc, old)
-        # one segment per shard: a query builds its scorers once per segment; merged in the background
-        client.indices.forcemerge(index=loc.concrete("passages", generation), max_num_segments=1,
-                                  params={"wait_for_completion": "false"})
+
+
+def merge(client, loc: Location, generation: str, lock: WriteLock) -> None:
+    """Merge the passages of a new generation into one segment per shard, before it is published.
+
+    A query builds its scorers once per segment, so a rebuilt index is
+    searched fastest merged. The merge runs as a task; the lock is renewed
+    while it runs, however long it takes.
+    """
+    with translated(loc):
+        task = client.indices.forcemerge(index=loc.concrete("passages", generation), max_num_segments=1,
+                                         params={"wait_for_completion": "false"})["task"]
+        while not client.tasks.get(task_id=task)["completed"]:
+            lock.beat()
+            time.sleep(0.2)
 
 
 def drop_generation(client, loc: Location, generation: str) -> None:
