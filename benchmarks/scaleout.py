@@ -4,8 +4,9 @@
 this machine (``tests/opensearch_node.py``: Maven Central jars, 512 MB heap
 each), builds the same files into the local index and into a 2-shard,
 1-replica OpenSearch index, then times the fixed query set on both through
-the backend interface (what the CLI and the web call) and checks that both
-count the same hits for every query. Results go to ``results/scaleout/``;
+the backend interface (what the CLI and the web call), each query on each
+backend in turn so that both meet the same load, and checks that both count
+the same hits for every query, and the hits a brute-force scan counts. Results go to ``results/scaleout/``;
 ``python -m benchmarks report`` adds them to RESULTS.md.
 """
 
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from benchmarks.corpus import CACHE, files_for
 from benchmarks.engines import Result
-from benchmarks.measure import corpus_stats, machine_info, measure_latency
+from benchmarks.measure import corpus_stats, machine_info, percentile
 from benchmarks.queries import QUERY_SET
 
 FOLDER = Path(__file__).resolve().parent / "results" / "scaleout"
@@ -42,8 +43,8 @@ class _Searching:
         return Result(r.total, [(h.article, h.passage) for h in r.hits], [h.snippet for h in r.hits])
 
 
-def measure_backend(backend, files: list[Path], raw_bytes: int, repeats: int) -> dict:
-    """Build ``files`` into ``backend`` and time the query set on it."""
+def build_backend(backend, files: list[Path], raw_bytes: int) -> dict:
+    """Build ``files`` into ``backend``; return the time and size it took."""
     started = time.perf_counter()
     report = backend.index(files)
     seconds = time.perf_counter() - started
@@ -51,8 +52,35 @@ def measure_backend(backend, files: list[Path], raw_bytes: int, repeats: int) ->
     return {
         "location": backend.location, "build_s": seconds, "mb_per_s": raw_bytes / 1e6 / seconds,
         "articles": stats.articles, "passages": stats.passages, "index_bytes": stats.bytes,
-        "errors": len(report.errors), "latency": measure_latency(_Searching(backend), QUERY_SET, repeats=repeats),
+        "errors": len(report.errors),
     }
+
+
+def side_by_side(backends: dict, repeats: int) -> dict[str, dict]:
+    """Time the query set on every backend, each query on each backend in turn (both meet the same load).
+
+    The shape of :func:`benchmarks.measure.measure_latency`, per backend.
+    """
+    engines = {name: _Searching(b) for name, b in backends.items()}
+    for engine in engines.values():  # warm-up
+        for q in QUERY_SET:
+            engine.search(q.text, field=q.field)
+    times: dict[str, list[float]] = {name: [] for name in engines}
+    kinds: dict[str, dict[str, list[float]]] = {name: {} for name in engines}
+    totals: dict[str, dict[str, int]] = {name: {} for name in engines}
+    for _ in range(repeats):
+        for q in QUERY_SET:
+            for name, engine in engines.items():
+                start = time.perf_counter()
+                res = engine.search(q.text, limit=10, field=q.field)
+                ms = (time.perf_counter() - start) * 1000
+                times[name].append(ms)
+                kinds[name].setdefault(q.kind, []).append(ms)
+                totals[name][_query(q)] = res.total
+    return {name: {"queries": len(QUERY_SET), "repeats": repeats, "p50_ms": percentile(t, 50),
+                   "p95_ms": percentile(t, 95), "p99_ms": percentile(t, 99), "max_ms": max(t, default=0.0),
+                   "p95_by_kind_ms": {k: percentile(v, 95) for k, v in kinds[name].items()},
+                   "totals": totals[name]} for name, t in times.items()}
 
 
 def _query(q) -> str:
@@ -156,8 +184,10 @@ def _measure_both(result: dict, files: list[Path], local_dir: Path, urls: list[s
                 "opensearch": OpenSearchBackend(f"opensearch+http://{hosts}/{prefix}", shards, replicas)}
     try:
         for name, backend in backends.items():
-            result["backends"][name] = measure_backend(backend, files, result["corpus"]["bytes"], repeats)
-            result["backends"][name]["counts"] = counted(backend)
+            result["backends"][name] = build_backend(backend, files, result["corpus"]["bytes"])
+        for name, latency in side_by_side(backends, repeats).items():
+            result["backends"][name]["latency"] = latency
+            result["backends"][name]["counts"] = counted(backends[name])
         result["truth"] = brute_force(backends["local"])
     finally:
         for backend in backends.values():
@@ -179,7 +209,8 @@ def render(folder: Path = FOLDER) -> list[str]:
              f" (heap {c['heap']} each), an index of {c['shards']} shards and {c['replicas']} replica; the"
              " local index beside it. Both are built from the same files through `Backend.index` and"
              " queried through `Backend.search` (top 10 hits with snippets; the latency query set"
-             " above, after a warm-up pass), on the machine described above"
+             " above, after a warm-up pass, each query on each backend in turn so that both meet the"
+             " same load), on the machine described above"
              + (f", busy with other work (load average {runs[-1]['load']['before'][0]:.1f} before,"
                 f" {runs[-1]['load']['after'][0]:.1f} after)" if runs[-1].get("load") else "")
              + ". Reproduce: "
