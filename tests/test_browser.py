@@ -228,6 +228,13 @@ def test_copy_citation(browser, server):
         context.close()
 
 
+def test_latin_runs_use_a_latin_font_first(page, server):
+    page.goto(f"{server}/articles/{A000}")
+    family = page.evaluate("getComputedStyle(document.querySelector('#n21 .note-text')).fontFamily")
+    assert family.startswith('"Latin Runs"') and "Noto Sans CJK TC" in family
+    assert page.evaluate("document.querySelector('article.reader').lang") == "zh-Hant"
+
+
 def test_language_switch_to_english_is_remembered(page, server):
     page.goto(f"{server}/search?q=Putin")
     assert page.get_attribute("html", "lang") == "zh-Hant"

@@ -761,3 +761,20 @@ def test_each_article_says_how_many_passages_it_has(client):
     counts = {int(n) for n in attrs(text, "data-in-article")}
     assert counts and max(counts) > 10
     assert re.search(rf'href="/search\?q=%E4%BF%84%E7%BE%85%E6%96%AF&amp;article={A000}"', text)
+
+
+def test_every_message_renders_in_both_languages():
+    """Each key formats with its own placeholders in zh-Hant and en; the zh side is Chinese."""
+    import string
+
+    from web.i18n import LANGS, STRINGS, text
+
+    # the link to the other language speaks that language; JSON and CC-CEDICT are names
+    not_chinese = {"switch_lang", "switch_lang_label", "json", "source_cedict"}
+    for key, pair in STRINGS.items():
+        names = {f for s in pair for _lit, f, _spec, _conv in string.Formatter().parse(s) if f}
+        for lang in LANGS:
+            rendered = text(key, lang, **{n: 1234 for n in names}) if names else text(key, lang)
+            assert "{" not in rendered, (key, lang)
+            if lang == "zh" and key not in not_chinese:
+                assert re.search(r"[\u4e00-\u9fff]", rendered), (key, rendered)
