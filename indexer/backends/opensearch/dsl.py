@@ -32,6 +32,7 @@ import json
 import math
 from collections.abc import Callable
 
+from indexer import settings
 from indexer.analysis import compact
 from indexer.search.compile import ARTICLE_FIELDS, Compiler, Run, check_filters
 from indexer.search.query import Field, year_bounds
@@ -146,6 +147,7 @@ class Counts:
             self.cache.clear()
         keys = list(todo)
         body = {"size": 0, "track_total_hits": True, "query": {"match_all": {}},
+                "timeout": f"{settings.get_int('search_timeout_ms')}ms",
                 "aggs": {f"q{i}": {"filter": todo[k]} for i, k in enumerate(keys) if k != "N"}}
         response = self.search(body)
         aggs = response.get("aggregations", {})
