@@ -22,10 +22,13 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--repeats", type=int, default=3, help="Timed passes over the query set.")
     r.add_argument("--cache", type=Path, default=CACHE)
     r.add_argument("--keep-indexes", action="store_true", help="Leave the indexes in the cache.")
-    o = sub.add_parser("scaleout", help="The local index and a 2-node OpenSearch cluster, side by side.")
+    o = sub.add_parser("scaleout", help="The local index and an OpenSearch cluster (default: 2 nodes), side by side.")
     o.add_argument("--size", choices=SIZES[:3], default="all")
     o.add_argument("--repeats", type=int, default=3, help="Timed passes over the query set.")
     o.add_argument("--cache", type=Path, default=CACHE)
+    o.add_argument("--nodes", type=int, default=2, help="OpenSearch nodes to start on this machine.")
+    o.add_argument("--shards", type=int, default=2, help="Primary shards of the index.")
+    o.add_argument("--replicas", type=int, default=1, help="Replicas of each shard.")
     sub.add_parser("report", help="Write RESULTS.md and plot.png from results/*.json.")
     v = sub.add_parser("relevance", help="MRR@10 and recall on DRCD questions, three query styles, with peers.")
     v.add_argument("--data", type=Path, default=None, help="A DRCD JSON file (default: $JIANSUO_DRCD or the dev split).")
@@ -50,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "scaleout":
             from benchmarks.scaleout import render, run_scaleout
 
-            run_scaleout(args.size, args.cache, args.repeats)
+            run_scaleout(args.size, args.cache, args.repeats, args.shards, args.replicas, nodes=args.nodes)
             print("\n".join(render()))
         elif args.command == "relevance":
             from benchmarks import relevance

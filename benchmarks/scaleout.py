@@ -136,26 +136,32 @@ def counted(backend) -> dict[str, list[int]]:
 
 def run_scaleout(size: str = "all", cache: Path = CACHE, repeats: int = 3, shards: int = 2,
                  replicas: int = 1, folder: Path | None = FOLDER, files: list[Path] | None = None,
-                 urls: list[str] | None = None) -> dict:
-    """Measure the local index and a 2-node cluster on one corpus size; write ``<size>.json``.
+                 urls: list[str] | None = None, nodes: int = 2) -> dict:
+    """Measure the local index and a cluster of ``nodes`` on one corpus size; write ``<size>.json``
+    (``<size>-<nodes>n<shards>s<replicas>r.json`` for another cluster than 2 nodes, 2 shards, 1 replica).
 
     :param files: the article files (default: the corpus of ``size``).
-    :param urls: the nodes of a running cluster to use instead of starting two.
+    :param urls: the nodes of a running cluster to use instead of starting them.
     """
-    from tests.opensearch_node import HEAP, OPENSEARCH_VERSION, start_cluster
+    from tests.opensearch_node import HEAP, OPENSEARCH_VERSION, start_cluster, start_node
 
     files = files_for(size, cache) if files is None else files
     corpus = corpus_stats(files)
     result = {
         "size": size, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "command": f"python -m benchmarks scaleout --size {size}", "machine": machine_info(), "corpus": corpus,
-        "cluster": {"opensearch": OPENSEARCH_VERSION, "nodes": len(urls) if urls else 2, "shards": shards,
+        "command": f"python -m benchmarks scaleout --size {size}"
+                   + (f" --nodes {nodes} --shards {shards} --replicas {replicas}" if (nodes, shards, replicas) != (2, 2, 1)
+                      else ""),
+        "machine": machine_info(), "corpus": corpus,
+        "cluster": {"opensearch": OPENSEARCH_VERSION, "nodes": len(urls) if urls else nodes, "shards": shards,
                     "replicas": replicas, "heap": " ".join(HEAP)},
         "backends": {}, "load": {"before": os.getloadavg()},  # other work on the machine skews the times
     }
     with tempfile.TemporaryDirectory() as tmp:
-        with (nullcontext(urls) if urls else _cluster_urls(start_cluster(Path(tmp) / "cluster", 2))) as nodes:
-            _measure_both(result, files, Path(tmp) / "local", nodes, shards, replicas, repeats)
+        started = (nullcontext(urls) if urls else _node_urls(start_node(Path(tmp) / "node")) if nodes == 1
+                   else _cluster_urls(start_cluster(Path(tmp) / "cluster", nodes)))
+        with started as found:
+            _measure_both(result, files, Path(tmp) / "local", found, shards, replicas, repeats)
     result["load"]["after"] = os.getloadavg()
     local, remote = (result["backends"][k]["latency"]["totals"] for k in ("local", "opensearch"))
     result["same_totals"] = sum(local[q] == remote.get(q) for q in local)
@@ -163,7 +169,9 @@ def run_scaleout(size: str = "all", cache: Path = CACHE, repeats: int = 3, shard
     result["differing_totals"] = {q: [local[q], remote.get(q)] for q in local if local[q] != remote.get(q)}
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{size}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", "utf-8")
+        n = result["cluster"]["nodes"]
+        name = size if (n, shards, replicas) == (2, 2, 1) else f"{size}-{n}n{shards}s{replicas}r"
+        (folder / f"{name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", "utf-8")
     return result
 
 
@@ -171,6 +179,12 @@ def run_scaleout(size: str = "all", cache: Path = CACHE, repeats: int = 3, shard
 def _cluster_urls(cluster_context):
     with cluster_context as cluster:
         yield cluster.urls
+
+
+@contextmanager
+def _node_urls(node_context):
+    with node_context as node:
+        yield [node.url]
 
 
 def _measure_both(result: dict, files: list[Path], local_dir: Path, urls: list[str], shards: int,
@@ -204,25 +218,28 @@ def render(folder: Path = FOLDER) -> list[str]:
     if not runs:
         return []
     c = runs[-1]["cluster"]
-    lines = ["## Scale-out: the local index and a 2-node OpenSearch cluster", "",
-             f"OpenSearch {c['opensearch']} from Maven Central jars, {c['nodes']} nodes on this same machine"
-             f" (heap {c['heap']} each), an index of {c['shards']} shards and {c['replicas']} replica; the"
-             " local index beside it. Both are built from the same files through `Backend.index` and"
-             " queried through `Backend.search` (top 10 hits with snippets; the latency query set"
-             " above, after a warm-up pass, each query on each backend in turn so that both meet the"
-             " same load), on the machine described above"
-             + (f", busy with other work (load average {runs[-1]['load']['before'][0]:.1f} before,"
-                f" {runs[-1]['load']['after'][0]:.1f} after)" if runs[-1].get("load") else "")
-             + ". Reproduce: "
+    lines = ["## Scale-out: the local index and an OpenSearch cluster", "",
+             f"OpenSearch {c['opensearch']} from Maven Central jars, its nodes on this same machine (heap"
+             f" {c['heap']} each), the local index beside it. Both are built from the same files through"
+             " `Backend.index` and queried through `Backend.search` (top 10 hits with snippets; the latency"
+             " query set above, after a warm-up pass, each query on each backend in turn so that both meet"
+             " the same load), on the machine described above, busy with other work (load average before"
+             " and after each run in the last column). Reproduce: "
              + ", ".join(f"`{r['command']}`" for r in runs) + ".", "",
-             "| size | backend | build s | MB/s | passages | index MB | p50 ms | p95 ms | p99 ms | same totals |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "| size | backend | cluster | build s | MB/s | passages | index MB | p50 ms | p95 ms | p99 ms |"
+             " same totals | load |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in runs:
+        k = r["cluster"]
+        where = f"{k['nodes']} node{'s' * (k['nodes'] > 1)}, {k['shards']} shard{'s' * (k['shards'] > 1)}, " \
+                f"{k['replicas']} replica{'s' * (k['replicas'] != 1)}"
+        load = f"{r['load']['before'][0]:.1f} → {r['load']['after'][0]:.1f}" if r.get("load") else ""
         for name, b in r["backends"].items():
             lat = b["latency"]
-            lines.append(f"| `{r['size']}` | {name} | {b['build_s']:.1f} | {b['mb_per_s']:.2f} | {b['passages']:,} |"
-                         f" {b['index_bytes'] / 1e6:.0f} | {lat['p50_ms']:.1f} | {lat['p95_ms']:.1f} |"
-                         f" {lat['p99_ms']:.1f} | {r['same_totals']}/{r['queries']} |")
+            lines.append(f"| `{r['size']}` | {name} | {where if name != 'local' else ''} | {b['build_s']:.1f} |"
+                         f" {b['mb_per_s']:.2f} | {b['passages']:,} | {b['index_bytes'] / 1e6:.0f} |"
+                         f" {lat['p50_ms']:.1f} | {lat['p95_ms']:.1f} | {lat['p99_ms']:.1f} |"
+                         f" {r['same_totals']}/{r['queries']} | {load} |")
     for r in runs:
         truth = r.get("truth") or {}
         right = {name: sum(b["counts"].get(q) == n for q, n in truth.items()) for name, b in r["backends"].items()}
