@@ -212,6 +212,12 @@ def _pair(n: list[int]) -> str:
     return f"{n[0]:,}/{n[1]:,}"
 
 
+def _cluster(k: dict) -> str:
+    """Describe a cluster: "2 nodes, 2 shards, 1 replica"."""
+    return (f"{k['nodes']} node{'s' * (k['nodes'] > 1)}, {k['shards']} shard{'s' * (k['shards'] > 1)}, "
+            f"{k['replicas']} replica{'s' * (k['replicas'] != 1)}")
+
+
 def render(folder: Path = FOLDER) -> list[str]:
     """Return the RESULTS.md section of the saved scale-out runs (nothing if there are none)."""
     runs = [json.loads(p.read_text("utf-8")) for p in sorted(folder.glob("*.json"))] if folder.exists() else []
@@ -230,9 +236,7 @@ def render(folder: Path = FOLDER) -> list[str]:
              " same totals | load |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in runs:
-        k = r["cluster"]
-        where = f"{k['nodes']} node{'s' * (k['nodes'] > 1)}, {k['shards']} shard{'s' * (k['shards'] > 1)}, " \
-                f"{k['replicas']} replica{'s' * (k['replicas'] != 1)}"
+        where = _cluster(r["cluster"])
         load = f"{r['load']['before'][0]:.1f} → {r['load']['after'][0]:.1f}" if r.get("load") else ""
         for name, b in r["backends"].items():
             lat = b["latency"]
@@ -248,7 +252,7 @@ def render(folder: Path = FOLDER) -> list[str]:
             off = [f"{name} {_pair(b['counts'][q])}" for name, b in r["backends"].items() if b["counts"][q] != n]
             if off:
                 wrong.append(f"{q} {_pair(n)} ({', '.join(off)})")
-        lines += ["", f"`{r['size']}`: queries whose `total` (passages holding some of the words) and"
+        lines += ["", f"`{r['size']}`, {_cluster(r['cluster'])}: queries whose `total` (passages holding some of the words) and"
                   " `total_all` (holding all of them) both equal a brute-force count over every stored"
                   " passage: " + ", ".join(f"{k} {v}/{len(truth)}" for k, v in right.items())
                   + ". Differing (truth; backend): " + ("; ".join(wrong) or "none") + "."]

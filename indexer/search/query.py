@@ -355,23 +355,3 @@ def year_bounds(text: str) -> tuple[int | None, int | None]:
                          code="bad_year", value=text)
     return rng
 
-
-def prefix_of(word: str) -> str | None:
-    """Return the indexed prefix an English prefix query such as ``Russ*`` stands for (None if not one).
-
-    >>> prefix_of("Russ*"), prefix_of("俄羅*"), prefix_of("russia")
-    ('russ', None, None)
-    """
-    stem = word[:-1]
-    return stem.lower() if word.endswith("*") and stem.isascii() and stem.isalnum() else None
-
-
-def check_terms(n: int) -> None:
-    """Refuse a query of more than the ``max_terms`` setting's words and phrases, expansions included."""
-    limit = settings.get_int("max_terms")
-    if n > limit:
-        raise QueryError(
-            f"The query has {n} terms; the limit is {limit}. "
-            'Put a long passage in quotes to search for it as one "phrase".',
-            code="too_many_terms", n=n, limit=limit,
-        )
