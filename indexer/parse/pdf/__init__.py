@@ -19,32 +19,39 @@ whose paragraphs, sections and notes carry ``page`` (1-based) and
 
 from __future__ import annotations
 
+import re
+
 from indexer.model import Article, Author, Bilingual, Document, NoteRef, Paragraph, Section
 from indexer.parse.dates import parse_dates
-from indexer.parse.front import COLUMNS, PLAIN_HEADINGS, editor_of, heading_level, read_front
+from indexer.parse.front import COLUMNS, PLAIN_HEADINGS, editor_of, read_front
+from indexer.parse.headings import Outline, heading_style
 from indexer.parse.inline import FINAL, has_cjk
 from indexer.parse.notes import build_footnotes
-from indexer.parse.pdf.blocks import Block, build_blocks
+from indexer.parse.pdf.blocks import Block, build_blocks, vocabulary
 from indexer.parse.pdf.footnotes import read_notes
 from indexer.parse.pdf.furniture import mark_furniture
 from indexer.parse.pdf.lines import SUP_SIZE, Line, body_size, document_lines
 
 _HEADING_MAX = 60  # characters
+_GLUED_NUMBER = re.compile(r"\d{1,2}(?=[\u4e00-\u9fff])")
 
 
 def parse_pdf(doc: Document) -> Article:
     """Build the Article of a PDF read by :mod:`indexer.ingest.pdf`."""
     size = body_size(doc.pages)
     pages = document_lines(doc.pages, size)
-    labels = mark_furniture(pages, size, [p.height for p in doc.pages], _title_guess(pages, size))
+    labels = mark_furniture(pages, size, [p.height for p in doc.pages], _title_guess(pages, size),
+                            [p.rules for p in doc.pages])
     for lines in pages:
         _attach_stray_marks(lines, size)
-    notes = read_notes(pages, [p.rules for p in doc.pages], size)
+    words = vocabulary([ln for lines in pages for ln in lines if ln.role != "furniture"])
+    notes = read_notes(pages, [p.rules for p in doc.pages], size, words)
     body = [ln for lines in pages for ln in lines if not ln.role]
     if notes.per_page:
         for ln in body:
             ln.marks = [(at, n + notes.offsets.get(ln.page, 0)) for at, n in ln.marks]
-    blocks = build_blocks(body, size)
+    blocks = build_blocks(body, size, words)
+    space_numbers(blocks)
     article = Article(id=doc.id)
     start = _front(article, blocks, size)
     _body(article, blocks[start:], size, labels)
@@ -124,18 +131,18 @@ def _front(article: Article, blocks: list[Block], size: float) -> int:
     return i
 
 
-def _heading_level(b: Block, size: float, body_style: tuple) -> int | None:
-    """Return the level of a heading block (0 = unnumbered, level decided later), else None."""
+def _heading(b: Block, size: float, body_style: tuple) -> str | None:
+    """Return the numbering style of a heading block ("" when unnumbered), else None."""
     text = b.text
     if not text or len(text) > _HEADING_MAX or len(b.lines) > 3 or text[-1] in FINAL - set("）)」』”"):
         return None
-    level = heading_level(text)
+    style = heading_style(text)
     styled = b.style() != body_style and (b.size >= 1.08 * size or (b.first.bold and not body_style[1])
                                           or (b.first.font != body_style[2] and abs(b.size - size) < 2))
-    if level and (styled or len(b.lines) == 1):
-        return level
+    if style and (styled or len(b.lines) == 1):
+        return style
     if styled or (text in PLAIN_HEADINGS and len(b.lines) == 1):
-        return 0
+        return ""
     return None
 
 
@@ -145,6 +152,7 @@ def _body(article: Article, blocks: list[Block], size: float, labels: list[str |
     start, stop = _english_back_matter(article, blocks, size)
     styles: dict[tuple, int] = {}
     pending: list[tuple[Section, tuple]] = []
+    outline = Outline()
     for b in blocks[:start] + blocks[stop:]:
         page = b.first.page
         if editor := editor_of(b.text):
@@ -155,8 +163,9 @@ def _body(article: Article, blocks: list[Block], size: float, labels: list[str |
             article.dates.accepted = article.dates.accepted or found[0].accepted
             article.warnings.extend(found[1])
             continue
-        level = _heading_level(b, size, body_style)
-        if level is not None:
+        numbering = _heading(b, size, body_style)
+        if numbering is not None:
+            level = outline.level(numbering) if numbering else 0
             sec = Section(f"s{len(article.sections) + 1}", b.text, level or 1, page + 1, labels[page])
             article.sections.append(sec)
             if level:
@@ -168,6 +177,20 @@ def _body(article: Article, blocks: list[Block], size: float, labels: list[str |
         article.paragraphs.append(Paragraph(f"p{len(article.paragraphs) + 1}", section, b.text,
                             [NoteRef(n, at) for at, n in b.marks], page + 1, labels[page]))
     _level_unnumbered(pending, styles)
+
+
+def space_numbers(blocks: list[Block]) -> None:
+    """Put back the space after a heading's number that TeX does not draw (``1前言`` → ``1 前言``).
+
+    >>> b = Block([], "1前言", [(3, 1)]); space_numbers([b, Block([], "20世紀的外交")]); b.text, b.marks
+    ('1 前言', [(4, 1)])
+    """
+    for b in blocks:
+        if len(b.text) <= _HEADING_MAX and (m := _GLUED_NUMBER.match(b.text)) and heading_style(b.text) is None:
+            spaced = f"{m.group()} {b.text[m.end():]}"
+            if heading_style(spaced):
+                b.text = spaced
+                b.marks = [(at + (at >= m.end()), n) for at, n in b.marks]
 
 
 def _body_style(blocks: list[Block], size: float) -> tuple:

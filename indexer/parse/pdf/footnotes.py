@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from indexer.parse.notes import join_note
+from indexer.parse.pdf.blocks import join_hyphen
 from indexer.parse.pdf.lines import Line
 
 _START = re.compile(r"^\s*(?:\[(\d{1,3})\]|[（(](\d{1,3})[）)]|註\s*(\d{1,3})\s*[:：、.]?"
@@ -37,8 +38,9 @@ _URL_END = re.compile(r"(?:https?|ftp)://\S+$|www\.\S+$")
 _URL_MORE = re.compile(r"^[A-Za-z0-9/._\-~%?=&#+:]")
 
 
-def join_lines(prev: str, cont: str) -> str:
-    """Join a note's next line: a URL cut at the line end continues without a space.
+def join_lines(prev: str, cont: str, words: set[str] = frozenset()) -> str:
+    """Join a note's next line: a URL cut at the line end continues without a space, a word cut by
+    the typesetter's hyphen is made whole (see :func:`~indexer.parse.pdf.blocks.join_hyphen`).
 
     >>> join_lines("見 https://dod.defense.gov/x.", "pdf, June 15.")
     '見 https://dod.defense.gov/x.pdf, June 15.'
@@ -50,7 +52,7 @@ def join_lines(prev: str, cont: str) -> str:
     if _URL_END.search(prev) and _URL_MORE.match(cont) and prev[-1] not in ",;" and not (
             prev[-1] == "." and cont[0].isupper()):
         return prev + cont
-    return join_note(prev, cont)
+    return join_hyphen(prev, cont, words) or join_note(prev, cont)
 
 
 def note_start(ln: Line, expected: set[int]) -> tuple[int, str] | None:
@@ -107,8 +109,12 @@ def segments(lines: list[Line]) -> list[list[Line]]:
     return out
 
 
-def read_notes(pages: list[list[Line]], rules: list[list[tuple[float, float, float]]], size: float) -> Notes:
-    """Find each page's footnote area, mark its lines ``role = "note"``, and collect the notes."""
+def read_notes(pages: list[list[Line]], rules: list[list[tuple[float, float, float]]], size: float,
+               words: set[str] = frozenset()) -> Notes:
+    """Find each page's footnote area, mark its lines ``role = "note"``, and collect the notes.
+
+    ``words``: the document's :func:`~indexer.parse.pdf.blocks.vocabulary`, to undo hyphenation.
+    """
     notes = Notes()
     current: int | None = None
     last = 0
@@ -132,7 +138,7 @@ def read_notes(pages: list[list[Line]], rules: list[list[tuple[float, float, flo
                     notes.pages[key] = p
                     current, last = key, n
                 elif current is not None:
-                    notes.defs[current] = join_lines(notes.defs[current], ln.text)
+                    notes.defs[current] = join_lines(notes.defs[current], ln.text, words)
     return notes
 
 

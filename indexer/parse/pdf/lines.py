@@ -8,9 +8,10 @@ gutter); rows are then cut at the gutter, and the page is read band by band:
 a line crossing the gutter (a title, a full-width note) ends a band, each
 band is read left column first.
 
-Spaces: a space drawn in the PDF or a gap of a fifth of the font size becomes
+Spaces: a space drawn in the PDF or a gap of an eighth of the font size becomes
 one space between Latin words and digits; there is never a space between two
-CJK characters, and only a drawn one between CJK and Latin text.
+CJK characters (but a drawn ideographic space, ``第一章　緒論``), and only a
+drawn one between CJK and Latin text.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from indexer.ingest.pdf import Page, Span
+from indexer.ingest.pdf import GAP, Page, Span
 from indexer.parse.inline import is_wide
 
 SUP_SIZE = 0.85  # a superscript is at most this much of the text beside it
@@ -42,12 +43,13 @@ class Line:
     x1: float
     y: float  # baseline from the top of the page
     size: float  # size of most of its characters
-    font: str
+    font: str  # the typeface of its CJK characters, or of all of them when it has none
     bold: bool
     text: str
     marks: list[tuple[int, int]] = field(default_factory=list)  # (offset in text, note number)
     lead_mark: int | None = None  # the line starts with a superscript number (also in marks): a note's own
     role: str = ""  # set later: "head", "note", "body", ...
+    cjk: bool = True  # ``font`` is the typeface of CJK characters (Latin ones may be set in another)
 
 
 def body_size(pages: list[Page]) -> float:
@@ -223,7 +225,12 @@ def _host(rows: list[list[Span]], k: int, s: Span) -> int | None:
 
 
 def _split(row: list[Span], gut: tuple[float, float] | None) -> list[tuple[int, list[Span]]]:
-    """Cut a row at the gutter unless a span crosses it."""
+    """Cut a row at the gutter unless a span crosses it or the gap there is only a word space.
+
+    A full-width line (a title, an abstract above the columns) may have a
+    word space where the gutter is; the two columns are at least half a
+    gutter apart.
+    """
     if gut is None:
         return [(SINGLE, row)]
     mid = (gut[0] + gut[1]) / 2
@@ -231,14 +238,19 @@ def _split(row: list[Span], gut: tuple[float, float] | None) -> list[tuple[int, 
         return [(SINGLE, row)]
     left = [s for s in row if s.x1 <= mid]
     right = [s for s in row if s.x0 >= mid]
+    if left and right and right[0].x0 - left[-1].x1 < 0.5 * (gut[1] - gut[0]):
+        return [(SINGLE, row)]
     return [(c, part) for c, part in ((LEFT, left), (RIGHT, right)) if part]
 
 
 def _line(spans: list[Span], index: int, col: int) -> Line:
     weights: Counter = Counter()
+    faces: Counter = Counter()  # (wide, font): a CJK and a Latin typeface often share a line
     for s in spans:
-        weights[(s.size, s.y, s.font, s.bold)] += len(s.text)
-    size, y, font, bold = max(weights, key=lambda k: (weights[k], k[0]))
+        weights[(s.size, s.y, s.bold)] += len(s.text)
+        faces[(is_wide(s.text[0]), s.font)] += len(s.text)
+    size, y, bold = max(weights, key=lambda k: (weights[k], k[0]))
+    wide, font = max(faces, key=lambda k: (k[0], faces[k]))
     text = ""
     marks: list[tuple[int, int]] = []
     lead = None
@@ -252,24 +264,30 @@ def _line(spans: list[Span], index: int, col: int) -> Line:
             marks.extend((len(text), n) for n in numbers)
             after_mark = True
         else:
-            if text and _space(text[-1], s, prev) and not (after_mark and is_wide(text[-1])):
-                text += " "
+            if text and (space := _space(text[-1], s, prev)) and not (after_mark and is_wide(text[-1])):
+                text += space
             text += s.text
             after_mark = False
         prev = s
-    return Line(index, col, spans[0].x0, max(s.x1 for s in spans), y, size, font, bold, text, marks, lead)
+    return Line(index, col, spans[0].x0, max(s.x1 for s in spans), y, size, font, bold, text, marks, lead,
+                cjk=wide)
 
 
-def _space(last: str, s: Span, prev: Span | None) -> bool:
-    """Tell whether a space goes between text ending in ``last`` and span ``s``."""
+def _space(last: str, s: Span, prev: Span | None) -> str:
+    """Return the space that goes between text ending in ``last`` and span ``s`` ("" for none).
+
+    Between CJK characters only a drawn ideographic space (U+3000) is kept
+    (``第一章　緒論``), never a gap of justified text; between CJK and Latin
+    text only a drawn space (typesetters add a gap there of their own).
+    """
     first = s.text[0]
     if is_wide(last) and is_wide(first):
-        return False
+        return "\u3000" if s.space_before == "\u3000" else ""
     if s.space_before:
-        return True
+        return " "
     if is_wide(last) or is_wide(first) or prev is None or last in _OPENING or first in _CLOSING:
-        return False
-    return s.x0 - prev.x1 >= 0.2 * s.size
+        return ""
+    return " " if s.x0 - prev.x1 >= GAP * s.size else ""
 
 
 def _reading_order(lines: list[Line], columns: bool) -> list[Line]:
