@@ -30,7 +30,7 @@ from indexer.parse.notes import build_footnotes
 from indexer.parse.pdf.blocks import Block, build_blocks, vocabulary
 from indexer.parse.pdf.footnotes import read_notes
 from indexer.parse.pdf.furniture import mark_furniture
-from indexer.parse.pdf.lines import SUP_SIZE, Line, body_size, document_lines
+from indexer.parse.pdf.lines import SUP_SIZE, Line, body_size, document_lines, marker_numbers
 
 _HEADING_MAX = 60  # characters
 _GLUED_NUMBER = re.compile(r"\d{1,2}(?=[\u4e00-\u9fff])")
@@ -94,9 +94,10 @@ def _attach_stray_marks(lines: list[Line], size: float) -> None:
     keep = []
     for ln in lines:
         prev = keep[-1] if keep else None
-        if (prev is not None and not ln.role and ln.size <= SUP_SIZE * size and ln.text.isdigit()
-                and len(ln.text) <= 3 and ln.col == prev.col and 0 < ln.y - prev.y < 1.2 * prev.size + ln.size):
-            prev.marks.append((len(prev.text), int(ln.text)))
+        if (prev is not None and not ln.role and ln.size <= SUP_SIZE * size and len(ln.text) <= 3
+                and (numbers := marker_numbers(ln.text)) and ln.col == prev.col
+                and 0 < ln.y - prev.y < 1.2 * prev.size + ln.size):
+            prev.marks.extend((len(prev.text), n) for n in numbers)
             continue
         keep.append(ln)
     lines[:] = keep

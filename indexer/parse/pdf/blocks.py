@@ -131,6 +131,11 @@ def indented(ln: Line, frame: dict[tuple[int, int], Frame]) -> bool:
     return ln.x0 - frame[(ln.page, ln.col)].left > 0.8 * ln.size
 
 
+def quoted(ln: Line, frame: dict[tuple[int, int], Frame]) -> bool:
+    """Tell whether a line belongs to a block quotation (inset, in a style of its own)."""
+    return id(ln) in frame[(ln.page, ln.col)].measures
+
+
 def short(ln: Line, frame: dict[tuple[int, int], Frame]) -> bool:
     """Tell whether a line stops well before the right edge of its column (or of its block quotation)."""
     return frame[(ln.page, ln.col)].right_of(ln) - ln.x1 > 1.5 * ln.size
@@ -160,11 +165,11 @@ def _breaks(prev: Line, ln: Line, frame: dict, step: float, size: float) -> bool
         return False  # a title set large continues on its next line, centred or not
     if short(prev, frame) and not _wrapped(prev, ln, frame):
         return True
-    if indented(ln, frame) and not indented(prev, frame):
-        return True
-    if (prev.page, prev.col) != (ln.page, ln.col):
-        # a block quotation goes on inset as it was; a body paragraph goes on unindented
-        return indented(ln, frame) and not (indented(prev, frame) and ln.x0 <= prev.x0 + 0.5 * ln.size)
+    if indented(ln, frame) and not (indented(prev, frame) and quoted(prev, frame)):
+        # a first-line indent, unless a block quotation goes on inset as it was
+        return not indented(prev, frame) or prev.page != ln.page or abs(ln.x0 - prev.x0) < 0.3 * ln.size
+    if prev.page != ln.page or (prev.col != ln.col and ln.y < prev.y):  # the next column or page
+        return indented(ln, frame) and not (quoted(prev, frame) and ln.x0 <= prev.x0 + 0.5 * ln.size)
     return ln.y - prev.y > 1.35 * max(step, prev.size)
 
 
@@ -185,24 +190,28 @@ def vocabulary(lines: list[Line]) -> set[str]:
 def join_hyphen(text: str, piece: str, words: set[str]) -> str | None:
     """Join a line ending in a hyphen to the next one: without the hyphen if it was the typesetter's.
 
-    The word whole elsewhere in the document says the typesetter broke it;
-    the compound with its hyphen elsewhere says the author wrote it. Else an
-    English text drops the hyphen and a Chinese one keeps it. None when the
+    The word whole elsewhere in the document (or with an -s) says the
+    typesetter broke it; the compound with its hyphen elsewhere says the
+    author wrote it. Else English text drops the hyphen, and Chinese text
+    keeps it when the rest is a word of its own (``post-post``): TeX breaks
+    English words in Chinese paragraphs too (``Na-tional``). None when the
     line does not end in a hyphen before a lower-case letter.
 
     >>> join_hyphen("The Depart-", "ment of Defense", set())
     'The Department of Defense'
-    >>> join_hyphen("美波(Enhanced Defen-", "se Cooperation)", {"defense"})
+    >>> join_hyphen("美波(Enhanced Defen-", "se Cooperation)", {"defenses"})
     '美波(Enhanced Defense Cooperation)'
-    >>> join_hyphen("後現代的post-", "post論述", set())
-    '後現代的post-post論述'
+    >>> join_hyphen("後現代的post-", "post論述", {"post"}), join_hyphen("(Summary of the Na-", "tional)，川普", set())
+    ('後現代的post-post論述', '(Summary of the National)，川普')
     """
     m = _HYPHEN.search(text)
     tail = re.match(r"[a-z]+", piece)
     if not m or not tail:
         return None
     whole = (m.group(1) + tail.group()).lower()
-    if whole not in words and (f"{m.group(1)}-{tail.group()}".lower() in words or _mostly_cjk(text)):
+    if whole in words or whole + "s" in words or (whole[-1] == "s" and whole[:-1] in words):
+        return text[:-1] + piece
+    if f"{m.group(1)}-{tail.group()}".lower() in words or (_mostly_cjk(text) and tail.group() in words):
         return text + piece
     return text[:-1] + piece
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 
 from indexer.parse.notes import join_note
 from indexer.parse.pdf.blocks import join_hyphen
-from indexer.parse.pdf.lines import Line
+from indexer.parse.pdf.lines import CIRCLED, SINGLE, Line
 
-_START = re.compile(r"^\s*(?:\[(\d{1,3})\]|[（(](\d{1,3})[）)]|註\s*(\d{1,3})\s*[:：、.]?"
+_START = re.compile(rf"^\s*(?:([{CIRCLED}])|\[(\d{{1,3}})\]|[（(](\d{{1,3}})[）)]|註\s*(\d{{1,3}})\s*[:：、.]?"
                     r"|(\d{1,3})(?:[.．、)）:：](?![A-Za-z0-9])|(?=\s|[^\x00-\x7f\d\-–—~～/.,，、年月日頁]|$)))\s*")
 NOTE_SIZE = 0.95  # note text is set at most this much of the body size
 
@@ -58,7 +58,7 @@ def join_lines(prev: str, cont: str, words: set[str] = frozenset()) -> str:
 def note_start(ln: Line, expected: set[int]) -> tuple[int, str] | None:
     """Return (number, text) when a line of the note area starts a note, else None.
 
-    >>> from indexer.parse.pdf.lines import Line
+    >>> from indexer.parse.pdf.lines import CIRCLED, SINGLE, Line
     >>> ln = Line(0, 0, 0, 100, 700, 9, "f", False, "2 同上，頁5。")
     >>> note_start(ln, {2}), note_start(ln, {3})
     ((2, '同上，頁5。'), None)
@@ -71,14 +71,29 @@ def note_start(ln: Line, expected: set[int]) -> tuple[int, str] | None:
     m = _START.match(ln.text)
     if not m:
         return None
-    n = int(next(g for g in m.groups() if g))
+    g = next(g for g in m.groups() if g)
+    n = CIRCLED.index(g) + 1 if g in CIRCLED else int(g)
     if n not in expected:
         return None
     return n, ln.text[m.end():]
 
 
+def expected(cited: set[int], last: int, here: list[int]) -> set[int]:
+    """Return the numbers the next note may have: the next one, or one cited on the page and not yet passed.
+
+    ``here``: the numbers of the notes started on this page so far. Before
+    the first, a number cited on the page may be lower than the last note's
+    (numbering restarting on each page).
+
+    >>> sorted(expected({5, 6, 7}, 6, [5, 6])), sorted(expected({1, 2}, 9, []))
+    ([7], [1, 2, 10])
+    """
+    floor = here[-1] if here else 0
+    return {last + 1} | {n for n in cited if n > floor and (n > last or not here)}
+
+
 def _area(seg: list[Line], rules: list[tuple[float, float, float]], size: float, open_note: bool,
-          cited: set[int], last: int) -> int:
+          allowed: set[int]) -> int:
     """Return the index in a column's lines where its footnote area starts (len(seg) if none)."""
     x0, x1 = min(ln.x0 for ln in seg), max(ln.x1 for ln in seg)
     for rx0, ry, rx1 in sorted(rules, key=lambda r: -r[1]):
@@ -91,9 +106,8 @@ def _area(seg: list[Line], rules: list[tuple[float, float, float]], size: float,
     k = len(seg)
     while k > 0 and seg[k - 1].size <= NOTE_SIZE * size:
         k -= 1
-    expected = cited | {last + 1}
     for j in range(k, len(seg)):
-        if note_start(seg[j], expected):
+        if note_start(seg[j], allowed):
             return k if (j == k or open_note) else j
     return len(seg)
 
@@ -122,12 +136,18 @@ def read_notes(pages: list[list[Line]], rules: list[list[tuple[float, float, flo
     for p, lines in enumerate(pages):
         body = [ln for ln in lines if ln.role != "furniture"]
         cited = {n for ln in body for _, n in ln.marks if ln.lead_mark is None}
+        below: float | None = None  # the top of a note area set across the page: all below it is notes
         for seg in segments(body):
-            start = _area(seg, rules[p], size, current is not None, cited, last)
+            if below is not None and seg[0].y > below:
+                start = 0
+            else:
+                start = _area(seg, rules[p], size, current is not None, expected(cited, last, printed.get(p, [])))
+                if start < len(seg) and seg[start].col == SINGLE:
+                    below = seg[start].y - 0.5 * size
             for ln in seg[start:]:
                 ln.role = "note"
-                found = note_start(ln, cited | {last + 1})
-                if found and not (found[0] == last and found[0] in notes.defs):
+                found = note_start(ln, expected(cited, last, printed.get(p, [])))
+                if found and not (found[0] == last != 1 and found[0] in notes.defs):
                     n, text = found
                     key = _key(notes, printed, p, n)
                     if key in notes.defs:

@@ -26,7 +26,9 @@ from indexer.parse.inline import is_wide
 SUP_SIZE = 0.85  # a superscript is at most this much of the text beside it
 _SUP_RISE = (0.12, 1.05)  # ... and its baseline this many sizes above that text's
 _ROW_TOL = 0.25  # spans whose baselines differ by less than this (in sizes) share a row
-_MARK = re.compile(r"^[\[(（]?(\d{1,3}(?:\s*[,，、\-–]\s*\d{1,3})*)[\])）]?$")
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_NUM = rf"(?:\d{{1,3}}|[{CIRCLED}])"
+_MARK = re.compile(rf"^[\[(（]?({_NUM}(?:\s*[,，、\-–]\s*{_NUM})*)[\])）]?$")
 
 _OPENING = set("“‘’([{「『（《〈")  # no space guessed after these
 _CLOSING = set("”’)]}」』），。、；：！？》〉,.;:!?")
@@ -152,7 +154,7 @@ def document_lines(pages: list[Page], size: float) -> list[list[Line]]:
     rows = [_rows(p.spans) for p in pages]
     gutters = [gutter(r, p.width, size) for r, p in zip(rows, pages)]
     found = Counter((round(g[0]), round(g[1])) for g in gutters if g)
-    common = found.most_common(1)[0][0] if found and found.most_common(1)[0][1] >= 2 else None
+    common = found.most_common(1)[0][0] if found else None
     out = []
     for i, (page, page_rows, gut) in enumerate(zip(pages, rows, gutters)):
         if gut is None and common is not None and _clear(page_rows, common, size):
@@ -175,10 +177,11 @@ def page_lines(page: Page, size: float, index: int, rows: list[list[Span]] | Non
     rows = _rows(page.spans) if rows is None else rows
     if gut is False:
         gut = gutter(rows, page.width, size)
-    lines: list[Line] = []
-    for row in rows:
-        for col, spans in _split(row, gut):
-            lines.append(_line(spans, index, col))
+    parts = [_split(row, gut) for row in rows]
+    if gut is not None:
+        edges = _column_edges(parts)
+        parts = [_rejoin(p, gut, edges) for p in parts]
+    lines = [_line(spans, index, col) for p in parts for col, spans in p]
     return _reading_order(lines, gut is not None)
 
 
@@ -225,22 +228,43 @@ def _host(rows: list[list[Span]], k: int, s: Span) -> int | None:
 
 
 def _split(row: list[Span], gut: tuple[float, float] | None) -> list[tuple[int, list[Span]]]:
-    """Cut a row at the gutter unless a span crosses it or the gap there is only a word space.
-
-    A full-width line (a title, an abstract above the columns) may have a
-    word space where the gutter is; the two columns are at least half a
-    gutter apart.
-    """
+    """Cut a row at the gutter unless a span runs across it (punctuation may hang into it)."""
     if gut is None:
         return [(SINGLE, row)]
-    mid = (gut[0] + gut[1]) / 2
-    if any(s.x0 < mid < s.x1 for s in row):
+    a, b = gut
+    if any(s.x0 < a + 1 and s.x1 > b - 1 for s in row):
         return [(SINGLE, row)]
-    left = [s for s in row if s.x1 <= mid]
-    right = [s for s in row if s.x0 >= mid]
-    if left and right and right[0].x0 - left[-1].x1 < 0.5 * (gut[1] - gut[0]):
-        return [(SINGLE, row)]
+    mid = a + b
+    left = [s for s in row if s.x0 + s.x1 < mid]
+    right = [s for s in row if s.x0 + s.x1 >= mid]
     return [(c, part) for c, part in ((LEFT, left), (RIGHT, right)) if part]
+
+
+def _column_edges(parts: list[list[tuple[int, list[Span]]]]) -> tuple[float, float]:
+    """Return where most left-column lines end and most right-column lines start."""
+    ends = Counter(round(spans[-1].x1) for p in parts for c, spans in p if c == LEFT)
+    starts = Counter(round(spans[0].x0) for p in parts for c, spans in p if c == RIGHT)
+    return (ends.most_common(1)[0][0] if ends else 0.0), (starts.most_common(1)[0][0] if starts else 0.0)
+
+
+def _rejoin(part: list[tuple[int, list[Span]]], gut: tuple[float, float],
+            edges: tuple[float, float]) -> list[tuple[int, list[Span]]]:
+    """Make a row cut at the gutter whole again when the gap there is only a word space.
+
+    A full-width line (a title, an abstract or notes set across the page)
+    may have a word space where the gutter is. Lines of two columns are half
+    a gutter apart or more, or one of them stands at its column's edge and
+    the other hangs punctuation into the gutter.
+    """
+    if len(part) < 2:
+        return part
+    left, right = part[0][1], part[1][1]
+    gap = right[0].x0 - left[-1].x1
+    size = right[0].size
+    if gap >= 0.5 * (gut[1] - gut[0]) or abs(right[0].x0 - edges[1]) <= 0.15 * size \
+            or abs(left[-1].x1 - edges[0]) <= 0.15 * size:
+        return part
+    return [(SINGLE, left + right)]
 
 
 def _line(spans: list[Span], index: int, col: int) -> Line:
@@ -257,8 +281,7 @@ def _line(spans: list[Span], index: int, col: int) -> Line:
     prev: Span | None = None
     after_mark = False
     for s in spans:
-        if s.size <= SUP_SIZE * size and y - s.y >= _SUP_RISE[0] * size and (m := _MARK.match(s.text)):
-            numbers = [int(n) for n in re.findall(r"\d+", m.group(1))]
+        if s.size <= SUP_SIZE * size and y - s.y >= _SUP_RISE[0] * size and (numbers := marker_numbers(s.text)):
             if lead is None and not marks and len(text) <= 1 and not text.isalnum():
                 lead = numbers[0]
             marks.extend((len(text), n) for n in numbers)
@@ -271,6 +294,18 @@ def _line(spans: list[Span], index: int, col: int) -> Line:
         prev = s
     return Line(index, col, spans[0].x0, max(s.x1 for s in spans), y, size, font, bold, text, marks, lead,
                 cjk=wide)
+
+
+def marker_numbers(text: str) -> list[int] | None:
+    """Return the note numbers a marker names (``3``, ``[3]``, ``3,4``, ``③``), else None.
+
+    >>> marker_numbers("3"), marker_numbers("[2, 5]"), marker_numbers("⑫"), marker_numbers("②③"), marker_numbers("x")
+    ([3], [2, 5], [12], None, None)
+    """
+    m = _MARK.match(text)
+    if not m:
+        return None
+    return [CIRCLED.index(n) + 1 if n in CIRCLED else int(n) for n in re.findall(rf"\d+|[{CIRCLED}]", m.group(1))]
 
 
 def _space(last: str, s: Span, prev: Span | None) -> str:
