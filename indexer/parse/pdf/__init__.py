@@ -28,7 +28,7 @@ from indexer.parse.headings import Outline, heading_style
 from indexer.parse.inline import FINAL, has_cjk
 from indexer.parse.notes import build_footnotes
 from indexer.parse.pdf.blocks import Block, build_blocks, vocabulary
-from indexer.parse.pdf.footnotes import read_notes
+from indexer.parse.pdf.footnotes import NOTE_SIZE, read_notes
 from indexer.parse.pdf.furniture import mark_furniture
 from indexer.parse.pdf.lines import SUP_SIZE, Line, body_size, document_lines, marker_numbers
 
@@ -95,6 +95,7 @@ def _attach_stray_marks(lines: list[Line], size: float) -> None:
     for ln in lines:
         prev = keep[-1] if keep else None
         if (prev is not None and not ln.role and ln.size <= SUP_SIZE * size and len(ln.text) <= 3
+                and prev.size > NOTE_SIZE * size  # in the note area a number alone starts a note
                 and (numbers := marker_numbers(ln.text)) and ln.col == prev.col
                 and 0 < ln.y - prev.y < 1.2 * prev.size + ln.size):
             prev.marks.extend((len(prev.text), n) for n in numbers)

@@ -19,7 +19,8 @@ from indexer.parse.pdf.blocks import join_hyphen
 from indexer.parse.pdf.lines import CIRCLED, SINGLE, Line
 
 _START = re.compile(rf"^\s*(?:([{CIRCLED}])|\[(\d{{1,3}})\]|[（(](\d{{1,3}})[）)]|註\s*(\d{{1,3}})\s*[:：、.]?"
-                    r"|(\d{1,3})(?:[.．、)）:：](?![A-Za-z0-9])|(?=\s|[^\x00-\x7f\d\-–—~～/.,，、年月日頁]|$)))\s*")
+                    r"|(?!0)(\d{1,3})(?:[.．、)）:：](?![A-Za-z0-9])|(?=\s|[^\x00-\x7f\d\-–—~～/.,，、"
+                    r"年月日頁页期卷號号冊册版條条款項项章節节屆届次輯辑集編编篇回萬万億亿元%％]|$)))\s*")
 NOTE_SIZE = 0.95  # note text is set at most this much of the body size
 
 
@@ -64,6 +65,8 @@ def note_start(ln: Line, expected: set[int]) -> tuple[int, str] | None:
     ((2, '同上，頁5。'), None)
     >>> ln.text = "1-27。"  # the end of a note: pages, not note 1
     >>> note_start(ln, {1})
+    >>> ln.text = "3期），頁130。"  # nor an issue number
+    >>> note_start(ln, {3})
     """
     if ln.lead_mark is not None:
         at = ln.marks[0][0]

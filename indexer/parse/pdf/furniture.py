@@ -109,8 +109,8 @@ def mark_furniture(pages: list[list[Line]], size: float, heights: list[float], t
     for i, lines in enumerate(band):
         found: list[int] = []
         for ln in lines:
-            if ln.size > 1.1 * size:
-                continue  # a title, never a running head
+            if ln.size > 1.1 * size or not ln.text:
+                continue  # a title, never a running head; a note number alone (an empty note)
             k = key(ln.text)
             alone = PAGE_NUMBER.match(ln.text.strip())
             if alone or len(seen[k]) > 1 or _names_title(ln, k, title_key, size) or _repeats(k, i, seen) or (

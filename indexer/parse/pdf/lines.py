@@ -25,6 +25,7 @@ from indexer.parse.inline import is_wide
 
 SUP_SIZE = 0.85  # a superscript is at most this much of the text beside it
 _SUP_RISE = (0.12, 1.05)  # ... and its baseline this many sizes above that text's
+_ALONE = 0.6  # a note number this small (of the body size) is raised even on a line of its own
 _ROW_TOL = 0.25  # spans whose baselines differ by less than this (in sizes) share a row
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _NUM = rf"(?:\d{{1,3}}|[{CIRCLED}])"
@@ -181,7 +182,7 @@ def page_lines(page: Page, size: float, index: int, rows: list[list[Span]] | Non
     if gut is not None:
         edges = _column_edges(parts)
         parts = [_rejoin(p, gut, edges) for p in parts]
-    lines = [_line(spans, index, col) for p in parts for col, spans in p]
+    lines = [_line(spans, index, col, size) for p in parts for col, spans in p]
     return _reading_order(lines, gut is not None)
 
 
@@ -252,22 +253,26 @@ def _rejoin(part: list[tuple[int, list[Span]]], gut: tuple[float, float],
     """Make a row cut at the gutter whole again when the gap there is only a word space.
 
     A full-width line (a title, an abstract or notes set across the page)
-    may have a word space where the gutter is. Lines of two columns are half
-    a gutter apart or more, or one of them stands at its column's edge and
-    the other hangs punctuation into the gutter.
+    may have a word space where the gutter is (a wide one when justified).
+    Lines of two columns reach into the gutter no further than hanging
+    punctuation, and are half a gutter apart or more, or one of them stands
+    at its column's edge.
     """
     if len(part) < 2:
         return part
     left, right = part[0][1], part[1][1]
     gap = right[0].x0 - left[-1].x1
     size = right[0].size
+    if left[-1].x1 > edges[0] + 1.1 * size or right[0].x0 < edges[1] - 1.1 * size:
+        return [(SINGLE, left + right)]  # further into the gutter than hanging punctuation goes
     if gap >= 0.5 * (gut[1] - gut[0]) or abs(right[0].x0 - edges[1]) <= 0.15 * size \
             or abs(left[-1].x1 - edges[0]) <= 0.15 * size:
         return part
     return [(SINGLE, left + right)]
 
 
-def _line(spans: list[Span], index: int, col: int) -> Line:
+def _line(spans: list[Span], index: int, col: int, body: float) -> Line:
+    """Make a line of a row's spans; a note number raised alone (an empty note) is a marker, not text."""
     weights: Counter = Counter()
     faces: Counter = Counter()  # (wide, font): a CJK and a Latin typeface often share a line
     for s in spans:
@@ -281,7 +286,8 @@ def _line(spans: list[Span], index: int, col: int) -> Line:
     prev: Span | None = None
     after_mark = False
     for s in spans:
-        if s.size <= SUP_SIZE * size and y - s.y >= _SUP_RISE[0] * size and (numbers := marker_numbers(s.text)):
+        if ((s.size <= SUP_SIZE * size and y - s.y >= _SUP_RISE[0] * size) or s.size <= _ALONE * body) \
+                and (numbers := marker_numbers(s.text)):
             if lead is None and not marks and len(text) <= 1 and not text.isalnum():
                 lead = numbers[0]
             marks.extend((len(text), n) for n in numbers)
