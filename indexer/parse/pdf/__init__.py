@@ -94,10 +94,10 @@ def _attach_stray_marks(lines: list[Line], size: float) -> None:
     keep = []
     for ln in lines:
         prev = keep[-1] if keep else None
-        if (prev is not None and not ln.role and ln.size <= SUP_SIZE * size and len(ln.text) <= 3
+        numbers = [n for _, n in ln.marks] if not ln.text else marker_numbers(ln.text) if len(ln.text) <= 3 else None
+        if (prev is not None and not ln.role and ln.size <= SUP_SIZE * size and numbers
                 and prev.size > NOTE_SIZE * size  # in the note area a number alone starts a note
-                and (numbers := marker_numbers(ln.text)) and ln.col == prev.col
-                and 0 < ln.y - prev.y < 1.2 * prev.size + ln.size):
+                and ln.col == prev.col and 0 < ln.y - prev.y < 1.2 * prev.size + ln.size):
             prev.marks.extend((len(prev.text), n) for n in numbers)
             continue
         keep.append(ln)

@@ -180,7 +180,7 @@ def page_lines(page: Page, size: float, index: int, rows: list[list[Span]] | Non
         gut = gutter(rows, page.width, size)
     parts = [_split(row, gut) for row in rows]
     if gut is not None:
-        edges = _column_edges(parts)
+        edges = _column_edges(parts, gut)
         parts = [_rejoin(p, gut, edges) for p in parts]
     lines = [_line(spans, index, col, size) for p in parts for col, spans in p]
     return _reading_order(lines, gut is not None)
@@ -241,11 +241,12 @@ def _split(row: list[Span], gut: tuple[float, float] | None) -> list[tuple[int, 
     return [(c, part) for c, part in ((LEFT, left), (RIGHT, right)) if part]
 
 
-def _column_edges(parts: list[list[tuple[int, list[Span]]]]) -> tuple[float, float]:
-    """Return where most left-column lines end and most right-column lines start."""
+def _column_edges(parts: list[list[tuple[int, list[Span]]]], gut: tuple[float, float]) -> tuple[float, float]:
+    """Return where most left-column lines end and most right-column lines start (else the gutter's edges)."""
     ends = Counter(round(spans[-1].x1) for p in parts for c, spans in p if c == LEFT)
     starts = Counter(round(spans[0].x0) for p in parts for c, spans in p if c == RIGHT)
-    return (ends.most_common(1)[0][0] if ends else 0.0), (starts.most_common(1)[0][0] if starts else 0.0)
+    return (ends.most_common(1)[0][0] if ends.total() >= 3 else gut[0],
+            starts.most_common(1)[0][0] if starts.total() >= 3 else gut[1])
 
 
 def _rejoin(part: list[tuple[int, list[Span]]], gut: tuple[float, float],
