@@ -109,7 +109,7 @@ def pitch(lines: list[Line], size: float) -> float:
     return gaps.most_common(1)[0][0] if gaps else 1.5 * size
 
 
-def build_blocks(lines: list[Line], size: float, words: set[str] | None = None) -> list[Block]:
+def build_blocks(lines: list[Line], size: float, words: Counter | None = None) -> list[Block]:
     """Group body lines (in reading order) into blocks; ``words``: the document's :func:`vocabulary`."""
     frame = frames(lines, size)
     step = pitch(lines, size)
@@ -122,7 +122,7 @@ def build_blocks(lines: list[Line], size: float, words: set[str] | None = None) 
             blocks[-1].lines.append(ln)
         prev = ln
     for b in blocks:
-        _join(b, words or set())
+        _join(b, words or Counter())
     return blocks
 
 
@@ -179,44 +179,50 @@ def _mostly_cjk(text: str) -> bool:
     return sum(is_wide(c) for c in tail) > 0.3 * len(tail)
 
 
-def vocabulary(lines: list[Line]) -> set[str]:
-    """Return the Latin words of a document in lower case, hyphenated compounds whole (for :func:`join_hyphen`)."""
-    words: set[str] = set()
+def vocabulary(lines: list[Line]) -> Counter:
+    """Count the Latin words of a document in lower case, hyphenated compounds whole (for :func:`join_hyphen`)."""
+    words: Counter = Counter()
     for ln in lines:
         words.update(w.lower() for w in _LATIN_WORD.findall(ln.text.removesuffix("-")))
     return words
 
 
-def join_hyphen(text: str, piece: str, words: set[str]) -> str | None:
+def join_hyphen(text: str, piece: str, words: Counter) -> str | None:
     """Join a line ending in a hyphen to the next one: without the hyphen if it was the typesetter's.
 
     The word whole elsewhere in the document (or with an -s) says the
-    typesetter broke it; the compound with its hyphen elsewhere says the
-    author wrote it. Else English text drops the hyphen, and Chinese text
-    keeps it when the rest is a word of its own (``post-post``): TeX breaks
-    English words in Chinese paragraphs too (``Na-tional``). None when the
-    line does not end in a hyphen before a lower-case letter.
+    typesetter broke it; the compound with its hyphen elsewhere, or a hyphen
+    already in the word (``wait-and-see``: typesetters never break those),
+    says the author wrote it. Else English text drops the hyphen, and
+    Chinese text keeps it when the rest is a word seen elsewhere
+    (``post-post``): TeX breaks English words in Chinese paragraphs too
+    (``Na-tional``). None when the line does not end in a hyphen before a
+    lower-case letter.
 
-    >>> join_hyphen("The Depart-", "ment of Defense", set())
+    >>> join_hyphen("The Depart-", "ment of Defense", Counter())
     'The Department of Defense'
-    >>> join_hyphen("美波(Enhanced Defen-", "se Cooperation)", {"defenses"})
+    >>> join_hyphen("美波(Enhanced Defen-", "se Cooperation)", Counter({"defenses": 1}))
     '美波(Enhanced Defense Cooperation)'
-    >>> join_hyphen("後現代的post-", "post論述", {"post"}), join_hyphen("(Summary of the Na-", "tional)，川普", set())
-    ('後現代的post-post論述', '(Summary of the National)，川普')
+    >>> join_hyphen("後現代的post-", "post論述", Counter({"post": 2})), join_hyphen("the wait-and-", "see", Counter())
+    ('後現代的post-post論述', 'the wait-and-see')
+    >>> join_hyphen("(Summary of the Na-", "tional)，川普", Counter({"tional": 1}))
+    '(Summary of the National)，川普'
     """
     m = _HYPHEN.search(text)
     tail = re.match(r"[a-z]+", piece)
     if not m or not tail:
         return None
-    whole = (m.group(1) + tail.group()).lower()
-    if whole in words or whole + "s" in words or (whole[-1] == "s" and whole[:-1] in words):
+    head, rest = m.group(1), tail.group()
+    whole = (head + rest).lower()
+    if words[whole] or words[whole + "s"] or (whole[-1] == "s" and words[whole[:-1]]):
         return text[:-1] + piece
-    if f"{m.group(1)}-{tail.group()}".lower() in words or (_mostly_cjk(text) and tail.group() in words):
+    if words[f"{head}-{rest}".lower()] or text[-len(head) - 2:-len(head) - 1] == "-" or (
+            _mostly_cjk(text) and words[rest.lower()] > 1):
         return text + piece
     return text[:-1] + piece
 
 
-def _join(block: Block, words: set[str]) -> None:
+def _join(block: Block, words: Counter) -> None:
     """Join a block's lines into its text, keeping marker offsets."""
     text = ""
     marks: list[tuple[int, int]] = []

@@ -12,6 +12,7 @@ top of the next page's area (a note split across pages).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from indexer.parse.notes import join_note
@@ -39,7 +40,7 @@ _URL_END = re.compile(r"(?:https?|ftp)://\S+$|www\.\S+$")
 _URL_MORE = re.compile(r"^[A-Za-z0-9/._\-~%?=&#+:]")
 
 
-def join_lines(prev: str, cont: str, words: set[str] = frozenset()) -> str:
+def join_lines(prev: str, cont: str, words: Counter | None = None) -> str:
     """Join a note's next line: a URL cut at the line end continues without a space, a word cut by
     the typesetter's hyphen is made whole (see :func:`~indexer.parse.pdf.blocks.join_hyphen`).
 
@@ -53,7 +54,7 @@ def join_lines(prev: str, cont: str, words: set[str] = frozenset()) -> str:
     if _URL_END.search(prev) and _URL_MORE.match(cont) and prev[-1] not in ",;" and not (
             prev[-1] == "." and cont[0].isupper()):
         return prev + cont
-    return join_hyphen(prev, cont, words) or join_note(prev, cont)
+    return join_hyphen(prev, cont, words or Counter()) or join_note(prev, cont)
 
 
 def note_start(ln: Line, expected: set[int]) -> tuple[int, str] | None:
@@ -127,7 +128,7 @@ def segments(lines: list[Line]) -> list[list[Line]]:
 
 
 def read_notes(pages: list[list[Line]], rules: list[list[tuple[float, float, float]]], size: float,
-               words: set[str] = frozenset()) -> Notes:
+               words: Counter | None = None) -> Notes:
     """Find each page's footnote area, mark its lines ``role = "note"``, and collect the notes.
 
     ``words``: the document's :func:`~indexer.parse.pdf.blocks.vocabulary`, to undo hyphenation.

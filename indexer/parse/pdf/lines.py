@@ -111,10 +111,10 @@ def gutter(rows: list[list[Span]], width: float, size: float) -> tuple[float, fl
 
 
 def _bands(rows: list[list[Span]], size: float) -> list[list[Span]]:
-    """Join rows less than half a line apart: columns whose baselines do not quite line up."""
+    """Join rows less than a line apart: columns whose baselines do not line up (a heading in one shifts them)."""
     out: list[list[Span]] = []
     for row in rows:
-        if out and row[0].y - out[-1][0].y < 0.6 * size:
+        if out and row[0].y - out[-1][0].y < 0.9 * size:
             out[-1] = out[-1] + row
         else:
             out.append(list(row))
@@ -181,7 +181,7 @@ def page_lines(page: Page, size: float, index: int, rows: list[list[Span]] | Non
     parts = [_split(row, gut) for row in rows]
     if gut is not None:
         edges = _column_edges(parts, gut)
-        parts = [_rejoin(p, gut, edges) for p in parts]
+        parts = [_rejoin(p, gut, edges, size) for p in parts]
     lines = [_line(spans, index, col, size) for p in parts for col, spans in p]
     return _reading_order(lines, gut is not None)
 
@@ -197,14 +197,16 @@ def _rows(spans: list[Span]) -> list[list[Span]]:
         else:
             rows.append([s])
             ys.append(s.y)
+    placed: set[int] = set()  # spans already moved down onto their row
     for k in range(len(rows) - 1):
         keep = []
         for s in rows[k]:
-            target = _host(rows, k, s)
+            target = None if id(s) in placed else _host(rows, k, s)
             if target is None:
                 keep.append(s)
             else:
                 rows[target].append(s)
+                placed.add(id(s))
         rows[k] = keep
     return [sorted(r, key=lambda s: s.x0 + s.x1) for r in rows if r]
 
@@ -215,17 +217,29 @@ def _fits(row: list[Span], s: Span) -> bool:
 
 
 def _host(rows: list[list[Span]], k: int, s: Span) -> int | None:
-    """Return the index of a lower row on which ``s`` is a superscript, if any."""
+    """Return the index of a lower row on which ``s`` is a superscript (a short raised span), if any.
+
+    Of the rows close enough below, the one with text nearest to ``s`` on
+    either side wins: in two columns the other column's line may be nearer
+    in height. Rows may already hold superscripts moved onto them: small
+    spans are not measured against.
+    """
+    if len(s.text) > 8:
+        return None
+    best, best_gap = None, None
     for j in range(k + 1, min(k + 4, len(rows))):
+        top = max(t.size for t in rows[j])
+        if min(t.y for t in rows[j] if t.size > SUP_SIZE * top) - s.y > _SUP_RISE[1] * top:
+            break
         for t in rows[j]:
             rise = t.y - s.y
-            if rise > _SUP_RISE[1] * t.size:
-                break
-            if (s.size <= SUP_SIZE * t.size and rise >= _SUP_RISE[0] * t.size
-                    and (abs(s.x0 - t.x1) < 1.5 * t.size or abs(t.x0 - s.x1) < 1.5 * t.size
-                         or t.x0 <= s.x0 <= t.x1)):
-                return j
-    return None
+            if t.size <= SUP_SIZE * top or not (_SUP_RISE[0] * t.size <= rise <= _SUP_RISE[1] * t.size) \
+                    or s.size > SUP_SIZE * t.size:
+                continue
+            gap = 0.0 if t.x0 <= s.x0 <= t.x1 else min(abs(s.x0 - t.x1), abs(t.x0 - s.x1))
+            if gap < 1.5 * t.size and (best_gap is None or gap < best_gap):
+                best, best_gap = j, gap
+    return best
 
 
 def _split(row: list[Span], gut: tuple[float, float] | None) -> list[tuple[int, list[Span]]]:
@@ -250,7 +264,7 @@ def _column_edges(parts: list[list[tuple[int, list[Span]]]], gut: tuple[float, f
 
 
 def _rejoin(part: list[tuple[int, list[Span]]], gut: tuple[float, float],
-            edges: tuple[float, float]) -> list[tuple[int, list[Span]]]:
+            edges: tuple[float, float], size: float) -> list[tuple[int, list[Span]]]:
     """Make a row cut at the gutter whole again when the gap there is only a word space.
 
     A full-width line (a title, an abstract or notes set across the page)
@@ -263,7 +277,6 @@ def _rejoin(part: list[tuple[int, list[Span]]], gut: tuple[float, float],
         return part
     left, right = part[0][1], part[1][1]
     gap = right[0].x0 - left[-1].x1
-    size = right[0].size
     if left[-1].x1 > edges[0] + 1.1 * size or right[0].x0 < edges[1] - 1.1 * size:
         return [(SINGLE, left + right)]  # further into the gutter than hanging punctuation goes
     if gap >= 0.5 * (gut[1] - gut[0]) or abs(right[0].x0 - edges[1]) <= 0.15 * size \
