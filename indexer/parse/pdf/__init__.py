@@ -92,11 +92,13 @@ def _title_guess(pages: list[list[Line]], size: float) -> str | None:
 def _attach_stray_marks(lines: list[Line], size: float) -> None:
     """Give a marker the typesetter pushed onto a line of its own to the line before it."""
     keep = []
-    for ln in lines:
+    for i, ln in enumerate(lines):
         prev = keep[-1] if keep else None
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
         numbers = [n for _, n in ln.marks] if not ln.text else marker_numbers(ln.text) if len(ln.text) <= 3 else None
         if (prev is not None and not ln.role and ln.size <= SUP_SIZE * size and numbers
                 and prev.size > NOTE_SIZE * size  # in the note area a number alone starts a note
+                and not (nxt is not None and nxt.size <= NOTE_SIZE * size and 0 < nxt.y - ln.y < 2 * size)
                 and ln.col == prev.col and 0 < ln.y - prev.y < 1.2 * prev.size + ln.size):
             prev.marks.extend((len(prev.text), n) for n in numbers)
             continue

@@ -270,8 +270,8 @@ def _rejoin(part: list[tuple[int, list[Span]]], gut: tuple[float, float],
     A full-width line (a title, an abstract or notes set across the page)
     may have a word space where the gutter is (a wide one when justified).
     Lines of two columns reach into the gutter no further than hanging
-    punctuation, and are half a gutter apart or more, or one of them stands
-    at its column's edge.
+    punctuation, and are half a gutter apart or more, or a quarter when one
+    of them stands at its column's edge.
     """
     if len(part) < 2:
         return part
@@ -279,8 +279,9 @@ def _rejoin(part: list[tuple[int, list[Span]]], gut: tuple[float, float],
     gap = right[0].x0 - left[-1].x1
     if left[-1].x1 > edges[0] + 1.1 * size or right[0].x0 < edges[1] - 1.1 * size:
         return [(SINGLE, left + right)]  # further into the gutter than hanging punctuation goes
-    if gap >= 0.5 * (gut[1] - gut[0]) or abs(right[0].x0 - edges[1]) <= 0.15 * size \
-            or abs(left[-1].x1 - edges[0]) <= 0.15 * size:
+    width = gut[1] - gut[0]
+    if gap >= 0.5 * width or (gap >= 0.25 * width and (abs(right[0].x0 - edges[1]) <= 0.15 * size
+                                                        or abs(left[-1].x1 - edges[0]) <= 0.15 * size)):
         return part
     return [(SINGLE, left + right)]
 
