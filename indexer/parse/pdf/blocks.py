@@ -126,9 +126,14 @@ def build_blocks(lines: list[Line], size: float, words: Counter | None = None) -
     return blocks
 
 
+def inset(ln: Line, frame: dict[tuple[int, int], Frame]) -> float:
+    """Return how far right of its column's left edge a line starts."""
+    return ln.x0 - frame[(ln.page, ln.col)].left
+
+
 def indented(ln: Line, frame: dict[tuple[int, int], Frame]) -> bool:
     """Tell whether a line starts right of its column's left edge (a first-line indent)."""
-    return ln.x0 - frame[(ln.page, ln.col)].left > 0.8 * ln.size
+    return inset(ln, frame) > 0.8 * ln.size
 
 
 def quoted(ln: Line, frame: dict[tuple[int, int], Frame]) -> bool:
@@ -169,7 +174,7 @@ def _breaks(prev: Line, ln: Line, frame: dict, step: float, size: float) -> bool
         # a first-line indent, unless a block quotation goes on inset as it was
         return not indented(prev, frame) or prev.page != ln.page or abs(ln.x0 - prev.x0) < 0.3 * ln.size
     if prev.page != ln.page or (prev.col != ln.col and ln.y < prev.y):  # the next column or page
-        return indented(ln, frame) and not (quoted(prev, frame) and ln.x0 <= prev.x0 + 0.5 * ln.size)
+        return indented(ln, frame) and not (quoted(prev, frame) and inset(ln, frame) <= inset(prev, frame) + 0.5 * ln.size)
     return ln.y - prev.y > 1.35 * max(step, prev.size)
 
 

@@ -201,7 +201,7 @@ def _rows(spans: list[Span]) -> list[list[Span]]:
     for k in range(len(rows) - 1):
         keep = []
         for s in rows[k]:
-            target = None if id(s) in placed else _host(rows, k, s)
+            target = None if id(s) in placed else _host(rows, k, s, placed)
             if target is None:
                 keep.append(s)
             else:
@@ -216,25 +216,26 @@ def _fits(row: list[Span], s: Span) -> bool:
     return all(s.x0 >= t.x1 - 0.6 * t.size or s.x1 <= t.x0 + 0.6 * t.size for t in row)
 
 
-def _host(rows: list[list[Span]], k: int, s: Span) -> int | None:
+def _host(rows: list[list[Span]], k: int, s: Span, placed: set[int]) -> int | None:
     """Return the index of a lower row on which ``s`` is a superscript (a short raised span), if any.
 
     Of the rows close enough below, the one with text nearest to ``s`` on
     either side wins: in two columns the other column's line may be nearer
-    in height. Rows may already hold superscripts moved onto them: small
-    spans are not measured against.
+    in height. Rows may already hold superscripts moved onto them
+    (``placed``): those are not measured against.
     """
     if len(s.text) > 8:
         return None
     best, best_gap = None, None
     for j in range(k + 1, min(k + 4, len(rows))):
-        top = max(t.size for t in rows[j])
-        if min(t.y for t in rows[j] if t.size > SUP_SIZE * top) - s.y > _SUP_RISE[1] * top:
+        own = [t for t in rows[j] if id(t) not in placed]
+        if not own:
+            continue
+        if min(t.y for t in own) - s.y > _SUP_RISE[1] * max(t.size for t in own):
             break
-        for t in rows[j]:
+        for t in own:
             rise = t.y - s.y
-            if t.size <= SUP_SIZE * top or not (_SUP_RISE[0] * t.size <= rise <= _SUP_RISE[1] * t.size) \
-                    or s.size > SUP_SIZE * t.size:
+            if not (_SUP_RISE[0] * t.size <= rise <= _SUP_RISE[1] * t.size) or s.size > SUP_SIZE * t.size:
                 continue
             gap = 0.0 if t.x0 <= s.x0 <= t.x1 else min(abs(s.x0 - t.x1), abs(t.x0 - s.x1))
             if gap < 1.5 * t.size and (best_gap is None or gap < best_gap):
