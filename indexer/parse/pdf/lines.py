@@ -47,7 +47,7 @@ class Line:
     y: float  # baseline from the top of the page
     size: float  # size of most of its characters
     font: str  # the typeface of its CJK characters, or of all of them when it has none
-    bold: bool
+    bold: bool  # ... and whether that typeface is bold
     text: str
     marks: list[tuple[int, int]] = field(default_factory=list)  # (offset in text, note number)
     lead_mark: int | None = None  # the line starts with a superscript number (also in marks): a note's own
@@ -290,12 +290,12 @@ def _rejoin(part: list[tuple[int, list[Span]]], gut: tuple[float, float],
 def _line(spans: list[Span], index: int, col: int, body: float) -> Line:
     """Make a line of a row's spans; a note number raised alone (an empty note) is a marker, not text."""
     weights: Counter = Counter()
-    faces: Counter = Counter()  # (wide, font): a CJK and a Latin typeface often share a line
+    faces: Counter = Counter()  # (wide, font, bold): a CJK and a Latin typeface often share a line
     for s in spans:
-        weights[(s.size, s.y, s.bold)] += len(s.text)
-        faces[(is_wide(s.text[0]), s.font)] += len(s.text)
-    size, y, bold = max(weights, key=lambda k: (weights[k], k[0]))
-    wide, font = max(faces, key=lambda k: (k[0], faces[k]))
+        weights[(s.size, s.y)] += len(s.text)
+        faces[(is_wide(s.text[0]), s.font, s.bold)] += len(s.text)
+    size, y = max(weights, key=lambda k: (weights[k], k[0]))
+    wide, font, bold = max(faces, key=lambda k: (k[0], faces[k]))
     text = ""
     marks: list[tuple[int, int]] = []
     lead = None
