@@ -277,6 +277,8 @@ def _rejoin(part: list[tuple[int, list[Span]]], gut: tuple[float, float],
     if len(part) < 2:
         return part
     left, right = part[0][1], part[1][1]
+    if _face(left) != _face(right):
+        return part  # set differently: two lines side by side, whatever the gap
     gap = right[0].x0 - left[-1].x1
     if left[-1].x1 > edges[0] + 1.1 * size or right[0].x0 < edges[1] - 1.1 * size:
         return [(SINGLE, left + right)]  # further into the gutter than hanging punctuation goes
@@ -285,6 +287,12 @@ def _rejoin(part: list[tuple[int, list[Span]]], gut: tuple[float, float],
                                                         or abs(left[-1].x1 - edges[0]) <= 0.15 * size)):
         return part
     return [(SINGLE, left + right)]
+
+
+def _face(spans: list[Span]) -> tuple | None:
+    """Return the size and typeface of the CJK text of some spans (None when they have none)."""
+    wide = Counter((round(s.size, 1), s.font) for s in spans if is_wide(s.text[0]))
+    return wide.most_common(1)[0][0] if wide else None
 
 
 def _line(spans: list[Span], index: int, col: int, body: float) -> Line:
