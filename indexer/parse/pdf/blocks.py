@@ -18,6 +18,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from indexer.parse.headings import heading_style
 from indexer.parse.inline import is_wide, smart_join
 from indexer.parse.pdf.lines import Line
 
@@ -173,6 +174,8 @@ def _breaks(prev: Line, ln: Line, frame: dict, step: float, size: float) -> bool
     if indented(ln, frame) and not (indented(prev, frame) and quoted(prev, frame)):
         # a first-line indent, unless a block quotation goes on inset as it was
         return not indented(prev, frame) or prev.page != ln.page or abs(ln.x0 - prev.x0) < 0.3 * ln.size
+    if prev.text[-1:] in "。！？!?" and short(ln, frame) and heading_style(ln.text):
+        return True  # a numbered heading set like the text, after a sentence
     if prev.page != ln.page or (prev.col != ln.col and ln.y < prev.y):  # the next column or page
         return indented(ln, frame) and not (quoted(prev, frame) and inset(ln, frame) <= inset(prev, frame) + 0.5 * ln.size)
     return ln.y - prev.y > 1.35 * max(step, prev.size)

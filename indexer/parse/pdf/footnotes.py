@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from indexer.parse.headings import part_of
 from indexer.parse.notes import join_note
 from indexer.parse.pdf.blocks import join_hyphen
 from indexer.parse.pdf.lines import CIRCLED, SINGLE, Line
@@ -110,6 +111,8 @@ def _area(seg: list[Line], rules: list[tuple[float, float, float]], size: float,
     k = len(seg)
     while k > 0 and seg[k - 1].size <= NOTE_SIZE * size:
         k -= 1
+    if k > 0 and part_of(seg[k - 1].text) == "references":
+        return len(seg)  # a reference list set small, not notes
     for j in range(k, len(seg)):
         if note_start(seg[j], allowed):
             return k if (j == k or open_note) else j
