@@ -42,8 +42,7 @@ def parse_pdf(doc: Document) -> Article:
     pages = document_lines(doc.pages, size)
     labels = mark_furniture(pages, size, [p.height for p in doc.pages], _title_guess(pages, size),
                             [p.rules for p in doc.pages])
-    for lines in pages:
-        _attach_stray_marks(lines, size)
+    _attach_stray_marks(pages, size)
     words = vocabulary([ln for lines in pages for ln in lines if ln.role != "furniture"])
     notes = read_notes(pages, [p.rules for p in doc.pages], size, words)
     body = [ln for lines in pages for ln in lines if not ln.role]
@@ -89,21 +88,28 @@ def _title_guess(pages: list[list[Line]], size: float) -> str | None:
     return top.text if top.size > 1.15 * size else None
 
 
-def _attach_stray_marks(lines: list[Line], size: float) -> None:
-    """Give a marker the typesetter pushed onto a line of its own to the line before it."""
-    keep = []
-    for i, ln in enumerate(lines):
-        prev = keep[-1] if keep else None
-        nxt = lines[i + 1] if i + 1 < len(lines) else None
-        numbers = [n for _, n in ln.marks] if not ln.text else marker_numbers(ln.text) if len(ln.text) <= 3 else None
-        if (prev is not None and not ln.role and ln.size <= SUP_SIZE * size and numbers
-                and prev.size > NOTE_SIZE * size  # in the note area a number alone starts a note
-                and not (nxt is not None and nxt.size <= NOTE_SIZE * size and 0 < nxt.y - ln.y < 2 * size)
-                and ln.col == prev.col and 0 < ln.y - prev.y < 1.2 * prev.size + ln.size):
-            prev.marks.extend((len(prev.text), n) for n in numbers)
-            continue
-        keep.append(ln)
-    lines[:] = keep
+def _attach_stray_marks(pages: list[list[Line]], size: float) -> None:
+    """Give a marker the typesetter pushed onto a line of its own to the line before it.
+
+    That line may end the page before: the marker then stands first on the next.
+    """
+    before: Line | None = None  # the last line of text on the page before
+    for lines in pages:
+        keep: list[Line] = []
+        for i, ln in enumerate(lines):
+            prev = next((k for k in reversed(keep) if not k.role), None)
+            nxt = lines[i + 1] if i + 1 < len(lines) else None
+            numbers = [n for _, n in ln.marks] if not ln.text else marker_numbers(ln.text) if len(ln.text) <= 3 else None
+            host = prev if prev is not None and ln.col == prev.col and 0 < ln.y - prev.y < 1.2 * prev.size + ln.size \
+                else before if prev is None else None
+            if (host is not None and not ln.role and ln.size <= SUP_SIZE * size and numbers
+                    and host.size > NOTE_SIZE * size  # in the note area a number alone starts a note
+                    and not (nxt is not None and nxt.size <= NOTE_SIZE * size and 0 < nxt.y - ln.y < 2 * size)):
+                host.marks.extend((len(host.text), n) for n in numbers)
+                continue
+            keep.append(ln)
+        lines[:] = keep
+        before = next((ln for ln in reversed(keep) if not ln.role and ln.size > NOTE_SIZE * size), before)
 
 
 def _front(article: Article, blocks: list[Block], size: float) -> int:
