@@ -140,6 +140,7 @@ def read_notes(pages: list[list[Line]], rules: list[list[tuple[float, float, flo
     current: int | None = None
     last = 0
     printed: dict[int, list[int]] = {}  # page → note numbers as printed, in order
+    behind: set[int] = set()  # numbers cited on the page before whose notes did not fit there
     for p, lines in enumerate(pages):
         body = [ln for ln in lines if ln.role != "furniture"]
         cited = {n for ln in body for _, n in ln.marks if ln.lead_mark is None}
@@ -153,10 +154,13 @@ def read_notes(pages: list[list[Line]], rules: list[list[tuple[float, float, flo
                     below = seg[start].y - 0.5 * size
             for ln in seg[start:]:
                 ln.role = "note"
-                found = note_start(ln, expected(cited, last, printed.get(p, [])))
+                page = p
+                found = note_start(ln, expected(cited, last, printed.get(p, [])) | behind)
+                if found and found[0] in behind - cited and notes.per_page and not printed.get(p):
+                    page = p - 1  # a note pushed to the page after its marker's
                 if found and not (found[0] == last != 1 and found[0] in notes.defs):
                     n, text = found
-                    key = _key(notes, printed, p, n)
+                    key = _key(notes, printed, page, n)
                     if key in notes.defs:
                         notes.duplicates.add(key)
                         current = None
@@ -166,6 +170,7 @@ def read_notes(pages: list[list[Line]], rules: list[list[tuple[float, float, flo
                     current, last = key, n
                 elif current is not None:
                     notes.defs[current] = join_lines(notes.defs[current], ln.text, words)
+        behind = cited - set(printed.get(p, []))
     return notes
 
 
