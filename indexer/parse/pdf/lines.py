@@ -279,14 +279,29 @@ def _rejoin(part: list[tuple[int, list[Span]]], gut: tuple[float, float],
     left, right = part[0][1], part[1][1]
     if _face(left) != _face(right):
         return part  # set differently: two lines side by side, whatever the gap
-    gap = right[0].x0 - left[-1].x1
-    if left[-1].x1 > edges[0] + 1.1 * size or right[0].x0 < edges[1] - 1.1 * size:
+    end, start = _ink_end(left[-1]), _ink_start(right[0])
+    gap = start - end
+    if end > edges[0] + 0.6 * size or start < edges[1] - 0.6 * size:
         return [(SINGLE, left + right)]  # further into the gutter than hanging punctuation goes
     width = gut[1] - gut[0]
-    if gap >= 0.5 * width or (gap >= 0.25 * width and (abs(right[0].x0 - edges[1]) <= 0.15 * size
-                                                        or abs(left[-1].x1 - edges[0]) <= 0.15 * size)):
+    if gap >= 0.5 * width or (gap >= 0.25 * width and (abs(start - edges[1]) <= 0.15 * size
+                                                        or abs(end - edges[0]) <= 0.15 * size)):
         return part
     return [(SINGLE, left + right)]
+
+
+_HANG_END = set("，。、；：！？」』）》〉”’")
+_HANG_START = set("「『（《〈“‘")
+
+
+def _ink_end(s: Span) -> float:
+    """Return where a span's ink ends: a full-width closing mark fills only the left half of its box."""
+    return s.x1 - 0.5 * s.size if s.text[-1] in _HANG_END else s.x1
+
+
+def _ink_start(s: Span) -> float:
+    """Return where a span's ink starts: a full-width opening mark fills only the right half of its box."""
+    return s.x0 + 0.5 * s.size if s.text[0] in _HANG_START else s.x0
 
 
 def _face(spans: list[Span]) -> tuple | None:
