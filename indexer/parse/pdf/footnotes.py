@@ -156,7 +156,8 @@ def read_notes(pages: list[list[Line]], rules: list[list[tuple[float, float, flo
                 ln.role = "note"
                 page = p
                 found = note_start(ln, expected(cited, last, printed.get(p, [])) | behind)
-                if found and found[0] in behind - cited and notes.per_page and not printed.get(p):
+                if found and found[0] in behind and (found[0] not in cited or found[0] > min(cited)) \
+                        and not printed.get(p):
                     page = p - 1  # a note pushed to the page after its marker's
                 if found and not (found[0] == last != 1 and found[0] in notes.defs):
                     n, text = found
