@@ -32,6 +32,7 @@ class Notes:
 
     defs: dict[int, str] = field(default_factory=dict)
     pages: dict[int, int] = field(default_factory=dict)  # note number → 0-based page of its start
+    home: dict[int, int] = field(default_factory=dict)  # note number → page whose numbering it belongs to
     duplicates: set[int] = field(default_factory=set)
     per_page: bool = False  # numbering restarts on each page (numbers below are then renumbered)
     offsets: dict[int, int] = field(default_factory=dict)  # page → added to its printed numbers
@@ -168,6 +169,7 @@ def read_notes(pages: list[list[Line]], rules: list[list[tuple[float, float, flo
                         continue
                     notes.defs[key] = text.strip()
                     notes.pages[key] = p
+                    notes.home[key] = page
                     current, last = key, n
                 elif current is not None:
                     notes.defs[current] = join_lines(notes.defs[current], ln.text, words)
@@ -193,9 +195,8 @@ def _key(notes: Notes, printed: dict[int, list[int]], page: int, n: int) -> int:
 
 def _renumber(notes: Notes) -> None:
     """Give the notes read so far their article-wide numbers once per-page numbering is noticed."""
-    defs, pages = {}, {}
+    defs, pages, home = {}, {}, {}
     for n, text in notes.defs.items():
-        p = notes.pages[n]
-        defs[n + notes.offsets[p]] = text
-        pages[n + notes.offsets[p]] = p
-    notes.defs, notes.pages = defs, pages
+        key = n + notes.offsets[notes.home[n]]
+        defs[key], pages[key], home[key] = text, notes.pages[n], notes.home[n]
+    notes.defs, notes.pages, notes.home = defs, pages, home
