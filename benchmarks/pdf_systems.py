@@ -77,7 +77,7 @@ def styles() -> dict[str, dict[str, object]]:
             "word-kai-dot": OfficeStyle(note_number="dot", cjk="Noto Serif CJK TC", heading_font="AR PL KaitiM Big5",
                                         spacing="18pt", size=11, number_at="head", paper="b5", first_page=33),
             "word-2col-circled": OfficeStyle(columns=2, per_page=True, note_format="①", indent="spaces", size=10.5,
-                                             spacing="125%", english_at="end", journal="当代中国研究",
+                                             spacing="140%", english_at="end", journal="当代中国研究",
                                              issue="第31卷第2期"),
         },
     }

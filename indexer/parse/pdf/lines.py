@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from indexer.ingest.pdf import GAP, Page, Span
 from indexer.parse.inline import is_wide
 
-SUP_SIZE = 0.85  # a superscript is at most this much of the text beside it
+SUP_SIZE = 0.8  # a superscript is at most this much of the text beside it (notes are set larger)
 _SUP_RISE = (0.12, 1.05)  # ... and its baseline this many sizes above that text's
 _ALONE = 0.6  # a note number this small (of the body size) is raised even on a line of its own
 _ROW_TOL = 0.25  # spans whose baselines differ by less than this (in sizes) share a row
@@ -224,8 +224,8 @@ def _host(rows: list[list[Span]], k: int, s: Span, placed: set[int]) -> int | No
     in height. Rows may already hold superscripts moved onto them
     (``placed``): those are not measured against.
     """
-    if len(s.text) > 8:
-        return None
+    if len(s.text) > 8 or not any(c.isdigit() or c in CIRCLED for c in s.text):
+        return None  # only numbers are worth moving: note markers
     best, best_gap = None, None
     for j in range(k + 1, min(k + 4, len(rows))):
         own = [t for t in rows[j] if id(t) not in placed]
