@@ -258,10 +258,15 @@ def _split(row: list[Span], gut: tuple[float, float] | None) -> list[tuple[int, 
 
 def _column_edges(parts: list[list[tuple[int, list[Span]]]], gut: tuple[float, float]) -> tuple[float, float]:
     """Return where most left-column lines end and most right-column lines start (else the gutter's edges)."""
-    ends = Counter(round(spans[-1].x1) for p in parts for c, spans in p if c == LEFT)
-    starts = Counter(round(spans[0].x0) for p in parts for c, spans in p if c == RIGHT)
-    return (ends.most_common(1)[0][0] if ends.total() >= 3 else gut[0],
-            starts.most_common(1)[0][0] if starts.total() >= 3 else gut[1])
+    ends = Counter(round(_ink_end(spans[-1])) for p in parts for c, spans in p if c == LEFT)
+    starts = Counter(round(_ink_start(spans[0])) for p in parts for c, spans in p if c == RIGHT)
+
+    end = ends.most_common(1)[0][0] if ends.total() >= 3 else gut[0]
+    starts = Counter({x: c for x, c in starts.items() if x >= gut[1] - 4})  # not full-width lines cut at a space
+    if starts.total() < 3:
+        return end, gut[1]
+    most = starts.most_common(1)[0][1]  # the leftmost start many lines share: not an indent or a quotation
+    return end, min(x for x, c in starts.items() if c >= max(1, most // 4, min(2, most)))
 
 
 def _rejoin(part: list[tuple[int, list[Span]]], gut: tuple[float, float],
