@@ -103,8 +103,8 @@ def _area(seg: list[Line], rules: list[tuple[float, float, float]], size: float,
     """Return the index in a column's lines where its footnote area starts (len(seg) if none)."""
     x0, x1 = min(ln.x0 for ln in seg), max(ln.x1 for ln in seg)
     for rx0, ry, rx1 in sorted(rules, key=lambda r: -r[1]):
-        if rx1 < x0 - 2 or rx0 > x1 + 2 or rx1 - rx0 > 1.2 * (x1 - x0) + 10:
-            continue
+        if min(rx1, x1) - max(rx0, x0) < 0.5 * (rx1 - rx0) or rx1 - rx0 > 1.2 * (x1 - x0) + 10:
+            continue  # not this column's rule: most of it lies outside the column
         below = [k for k, ln in enumerate(seg) if ln.y - 0.6 * ln.size > ry]
         above = [ln for ln in seg if ln.y < ry]
         if below and above and all(seg[k].size <= size * 1.02 for k in below):
