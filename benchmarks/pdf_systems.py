@@ -9,7 +9,7 @@ numbered through or on each page (``1``, ``①``; raised or ``1.``), page
 numbers in the head or the foot, running heads over a rule or not, headings
 centred, bold, in kai or set like the body, the English title page at the
 front or the end, A4 or B5 — and read back. Reported per system: the four
-recovery measures of :func:`tests.pdfs.recovery`, running-head leaks (a
+recovery measures of :func:`tests.pdfs.recovery`, reference-list entries, running-head leaks (a
 paragraph or note holding the journal name, the issue line or the running
 title when the article's own text does not) and paragraphs whose page label
 is wrong. PDFs are cached by the hash of their source in ``--cache``, so a
@@ -121,7 +121,7 @@ def run(systems: list[str], cache: Path, verbose: bool = False) -> dict:
     from indexer.ingest.pdf import read_document
     from indexer.parse import parse
     from tests.fixtures.pdf.manuscripts import manuscripts, truth
-    from tests.pdfs import recovery
+    from tests.pdfs import recovery, squash
 
     out: dict = {}
     papers = manuscripts()
@@ -140,6 +140,8 @@ def run(systems: list[str], cache: Path, verbose: bool = False) -> dict:
                 n_pages = len(read_document(data, "x.pdf", "x").pages)
                 pages += n_pages
                 counts = recovery(want, got)
+                refs = {squash(r.text) for r in got.references}
+                counts["references"] = (sum(squash(r) in refs for r in ms.references), len(ms.references))
                 counts["leaks"] = (leaks(got, want, style), 0)
                 counts["labels"] = (len(got.paragraphs) - wrong_labels(got, style), len(got.paragraphs))
                 for k, (found, total) in counts.items():

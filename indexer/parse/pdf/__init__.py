@@ -20,17 +20,19 @@ whose paragraphs, sections and notes carry ``page`` (1-based) and
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from indexer.model import Article, Author, Bilingual, Document, NoteRef, Paragraph, Section
 from indexer.parse.dates import parse_dates
 from indexer.parse.front import COLUMNS, PLAIN_HEADINGS, editor_of, read_front
-from indexer.parse.headings import Outline, heading_style
+from indexer.parse.headings import Outline, heading_style, part_of
 from indexer.parse.inline import FINAL, has_cjk
 from indexer.parse.notes import build_footnotes
 from indexer.parse.pdf.blocks import Block, build_blocks, vocabulary
 from indexer.parse.pdf.footnotes import NOTE_SIZE, read_notes
 from indexer.parse.pdf.furniture import mark_furniture
 from indexer.parse.pdf.lines import SUP_SIZE, Line, body_size, document_lines, marker_numbers
+from indexer.parse.pdf.references import references
 
 _HEADING_MAX = 60  # characters
 _GLUED_NUMBER = re.compile(r"\d{1,2}(?=[\u4e00-\u9fff])")
@@ -53,7 +55,7 @@ def parse_pdf(doc: Document) -> Article:
     space_numbers(blocks)
     article = Article(id=doc.id)
     start = _front(article, blocks, size)
-    _body(article, blocks[start:], size, labels)
+    _body(article, blocks[start:], size, labels, words)
     article.footnotes, warnings = build_footnotes(notes.defs, citing(article.paragraphs), notes.duplicates)
     for fn in article.footnotes:
         if fn.n in notes.pages:
@@ -144,7 +146,7 @@ def _front(article: Article, blocks: list[Block], size: float) -> int:
 def _heading(b: Block, size: float, body_style: tuple) -> str | None:
     """Return the numbering style of a heading block ("" when unnumbered), else None."""
     text = b.text
-    if not text or len(text) > _HEADING_MAX or len(b.lines) > 3 or text[-1] in FINAL - set("）)」』”"):
+    if not text or len(text) > _HEADING_MAX or len(b.lines) > 3 or text[-1] in (FINAL | set("，、,")) - set("）)」』”"):
         return None
     style = heading_style(text)
     styled = b.style() != body_style and (b.size >= 1.08 * size or (b.first.bold and not body_style[1])
@@ -156,13 +158,15 @@ def _heading(b: Block, size: float, body_style: tuple) -> str | None:
     return None
 
 
-def _body(article: Article, blocks: list[Block], size: float, labels: list[str | None]) -> None:
+def _body(article: Article, blocks: list[Block], size: float, labels: list[str | None], words: Counter) -> None:
     """Turn body blocks into sections and paragraphs; pick out dates, editor and English title page."""
     body_style = _body_style(blocks, size)
     start, stop = _english_back_matter(article, blocks, size)
     styles: dict[tuple, int] = {}
     pending: list[tuple[Section, tuple]] = []
     outline = Outline()
+    listed: list[Block] = []  # the blocks of the reference list
+    mode = "body"
     for b in blocks[:start] + blocks[stop:]:
         page = b.first.page
         if editor := editor_of(b.text):
@@ -174,7 +178,11 @@ def _body(article: Article, blocks: list[Block], size: float, labels: list[str |
             article.warnings.extend(found[1])
             continue
         numbering = _heading(b, size, body_style)
+        if mode == "references" and numbering is not None and not (
+                b.size >= 1.08 * size or b.first.bold or part_of(b.text)):
+            numbering = None  # an entry in another typeface, not a heading
         if numbering is not None:
+            mode = "references" if part_of(b.text) == "references" else "body"
             level = outline.level(numbering) if numbering else 0
             sec = Section(f"s{len(article.sections) + 1}", b.text, level or 1, page + 1, labels[page])
             article.sections.append(sec)
@@ -183,10 +191,14 @@ def _body(article: Article, blocks: list[Block], size: float, labels: list[str |
             else:
                 pending.append((sec, b.style()))
             continue
+        if mode == "references":
+            listed.append(b)
+            continue
         section = article.sections[-1].id if article.sections else None
         article.paragraphs.append(Paragraph(f"p{len(article.paragraphs) + 1}", section, b.text,
                             [NoteRef(n, at) for at, n in b.marks], page + 1, labels[page]))
     _level_unnumbered(pending, styles)
+    article.references = references(listed, labels, words)
 
 
 def space_numbers(blocks: list[Block]) -> None:

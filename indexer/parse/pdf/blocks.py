@@ -55,13 +55,14 @@ class Frame:
     """The text frame of one column of one page: left and right edges of its body lines.
 
     The lines of a block quotation (set in another size or typeface, inset on
-    the left) have their own right edge, the furthest any of them reaches,
-    in ``measures`` (by ``id`` of the line).
+    the left) are in ``quoted``, and have their own right edge, the furthest
+    any of them reaches, in ``measures`` (by ``id`` of the line).
     """
 
     left: float
     right: float
     measures: dict[int, float] = field(default_factory=dict)
+    quoted: set[int] = field(default_factory=set)  # ids of the lines of block quotations
 
     def right_of(self, ln: Line) -> float:
         """Return the right edge of the measure ``ln`` is set to."""
@@ -88,7 +89,8 @@ def frames(lines: list[Line], size: float) -> dict[tuple[int, int], Frame]:
                 run.append(ln)
                 continue
             right = max((r.x1 for r in run), default=frame.right)
-            if frame.right - right > 1.5 * size:
+            frame.quoted.update(id(r) for r in run)
+            if len(run) > 1 and frame.right - right > 1.5 * size:  # one line: no measure to learn from it
                 frame.measures.update((id(r), right) for r in run)
             run = [ln] if quoted else []
     return out
@@ -139,7 +141,7 @@ def indented(ln: Line, frame: dict[tuple[int, int], Frame]) -> bool:
 
 def quoted(ln: Line, frame: dict[tuple[int, int], Frame]) -> bool:
     """Tell whether a line belongs to a block quotation (inset, in a style of its own)."""
-    return id(ln) in frame[(ln.page, ln.col)].measures
+    return id(ln) in frame[(ln.page, ln.col)].quoted
 
 
 def short(ln: Line, frame: dict[tuple[int, int], Frame]) -> bool:
@@ -169,8 +171,9 @@ def _breaks(prev: Line, ln: Line, frame: dict, step: float, size: float) -> bool
         return True
     if ln.size >= 1.25 * size and 0 < ln.y - prev.y < 2.1 * ln.size and prev.page == ln.page:
         return False  # a title set large continues on its next line, centred or not
-    if short(prev, frame) and not _wrapped(prev, ln, frame):
-        return True
+    alone = quoted(prev, frame) and id(prev) not in frame[(prev.page, prev.col)].measures
+    if short(prev, frame) and not _wrapped(prev, ln, frame) and not (alone and quoted(ln, frame)):
+        return True  # (the last line of a quotation on its page has no measure to be short of)
     if indented(ln, frame) and not (indented(prev, frame) and quoted(prev, frame)):
         # a first-line indent, unless a block quotation goes on inset as it was
         return not indented(prev, frame) or prev.page != ln.page or abs(ln.x0 - prev.x0) < 0.3 * ln.size
