@@ -150,26 +150,48 @@ def document_lines(pages: list[Page], size: float) -> list[list[Line]]:
     """Return each page's lines in reading order.
 
     A page too short to show its own gutter (the last page, half a column)
-    takes the gutter most other pages share, unless its text runs across it.
+    takes the gutter most other pages share (at the same distance from its
+    text's left edge), unless its text runs across it.
     """
     rows = [_rows(p.spans) for p in pages]
     gutters = [gutter(r, p.width, size) for r, p in zip(rows, pages)]
-    found = Counter((round(g[0]), round(g[1])) for g in gutters if g)
+    lefts = [_text_left(p, size) for p in pages]
+    # the gutter measured from the text's left edge: left and right pages may be set at different margins
+    found = Counter((round(g[0] - left), round(g[1] - left)) for g, left in zip(gutters, lefts) if g and left)
     common = found.most_common(1)[0][0] if found else None
     out = []
     for i, (page, page_rows, gut) in enumerate(zip(pages, rows, gutters)):
-        if gut is None and common is not None and _clear(page_rows, common, size):
-            gut = (float(common[0]), float(common[1]))
+        if gut is None and common is not None and lefts[i] is not None:
+            shifted = (common[0] + lefts[i], common[1] + lefts[i])
+            if _clear(page_rows, shifted, size):
+                gut = shifted
         out.append(page_lines(page, size, i, page_rows, gut))
     return out
 
 
+def _text_left(page: Page, size: float) -> float | None:
+    """Return the left edge of a page's text: where most lines set in the body size start."""
+    starts = Counter(round(s.x0) for s in page.spans if abs(s.size - size) < 0.6)
+    if not starts:
+        return None
+    most = starts.most_common(1)[0][1]
+    return float(min(x for x, c in starts.items() if c >= max(2, most // 4))) if most >= 2 else None
+
+
 def _clear(rows: list[list[Span]], gut: tuple[int, int], size: float) -> bool:
-    """Tell whether at most a few rows of body text run across a gutter."""
-    body = [r for r in _bands(rows, size) if any(abs(s.size - size) < 0.6 for s in r)]
+    """Tell whether at most a few rows of body text run across a gutter, or some rows are cut by it.
+
+    Two columns may fill only the top of a page, a one-column title page or
+    table following them.
+    """
+    bands = _bands(rows, size)
+    body = [r for r in bands if any(abs(s.size - size) < 0.6 for s in r)]
     quarter = (gut[1] - gut[0]) / 4  # hyphens and punctuation may hang into the gutter
     crossing = sum(1 for r in body if any(s.x0 < gut[1] - quarter and s.x1 > gut[0] + quarter for s in r))
-    return crossing <= max(2, 0.2 * len(body))
+    cut = sum(1 for r in bands if not any(s.x0 < gut[1] - quarter and s.x1 > gut[0] + quarter for s in r)
+              and any(gut[0] - 3 * size < s.x1 <= gut[0] + quarter for s in r)
+              and any(gut[1] - quarter <= s.x0 < gut[1] + 3 * size for s in r))
+    return crossing <= max(2, 0.2 * len(body)) or cut >= 2
 
 
 def page_lines(page: Page, size: float, index: int, rows: list[list[Span]] | None = None,
