@@ -14,6 +14,7 @@ from collections import Counter
 
 from indexer.model import Reference
 from indexer.parse.endmatter import add_reference
+from indexer.parse.inline import ends_open
 from indexer.parse.notes import note_urls
 from indexer.parse.pdf.blocks import Block, join_hyphen
 
@@ -42,8 +43,11 @@ def references(blocks: list[Block], labels: list[str | None], words: Counter | N
     paragraphs = bool(lines) and inset(lines[0][0])  # the first entry starts in: entries set as paragraphs
     entries: list[str] = []
     pages: list[int] = []
+    seen: set[tuple[int, int]] = set()
     for ln, first in lines:
-        hanging = inset(ln) and not paragraphs
+        top = (ln.page, ln.col) not in seen  # the first line of the list in its column: its indent is unknown
+        seen.add((ln.page, ln.col))
+        hanging = (inset(ln) or (top and bool(entries) and ends_open(entries[-1]))) and not paragraphs
         before = len(entries)
         if hanging and entries and (joined := join_hyphen(entries[-1], ln.text, words or Counter())):
             entries[-1] = joined
