@@ -24,6 +24,7 @@ from collections import Counter
 
 from indexer.model import Article, Author, Bilingual, Document, NoteRef, Paragraph, Section
 from indexer.parse.dates import parse_dates
+from indexer.parse.endmatter import labelled
 from indexer.parse.front import COLUMNS, PLAIN_HEADINGS, editor_of, read_front
 from indexer.parse.headings import Outline, heading_style, part_of
 from indexer.parse.inline import FINAL, has_cjk
@@ -61,6 +62,8 @@ def parse_pdf(doc: Document) -> Article:
         if fn.n in notes.pages:
             fn.page = notes.pages[fn.n] + 1
             fn.page_label = labels[notes.pages[fn.n]]
+            if notes.per_page:
+                fn.label = str(notes.printed[fn.n])
     article.warnings.extend(warnings)
     if not article.title.zh and not article.title.en:
         article.title.zh = doc.id
@@ -122,8 +125,13 @@ def _front(article: Article, blocks: list[Block], size: float) -> int:
         title = None
     units = []
     seen_title = False
-    for b in blocks:
+    labels: dict[int, list[tuple[str, str]]] = {}  # metadata lines of the title page (中图分类号, 基金项目 …)
+    for k, b in enumerate(blocks):
         depth = 0
+        if b is not title and ((found := labelled(b.text)) or parse_dates(b.text)):
+            labels[k] = found or []  # a dates line has no labels to keep
+            units.append([(0, "")])
+            continue
         if b is title:
             depth, seen_title = 1, True
         elif not seen_title and title is not None and b.first.page == 0:
@@ -135,12 +143,31 @@ def _front(article: Article, blocks: list[Block], size: float) -> int:
             depth = 2
         units.append([(depth, b.text)])
     front, i, _ = read_front(units)
+    while i > 0 and i - 1 in labels:
+        i -= 1  # metadata after the title page is read with the body (dates, editor)
     article.title = front.title
     article.authors = front.authors
     article.abstract = front.abstract
     article.keywords = front.keywords
     article.column = front.column
+    article.metadata.update(front.metadata)
+    for k, items in labels.items():
+        if k < i:
+            for label, value in items:
+                article.metadata.setdefault(label, value)
+            _dates(article, blocks[k].text)
     return i
+
+
+def _dates(article: Article, text: str) -> bool:
+    """Take the submission and acceptance dates from a dates line; tell whether it was one."""
+    found = parse_dates(text)
+    if found:
+        article.dates.submitted = article.dates.submitted or found[0].submitted
+        article.dates.accepted = article.dates.accepted or found[0].accepted
+        article.dates.revised = article.dates.revised or found[0].revised
+        article.warnings.extend(found[1])
+    return bool(found)
 
 
 def _heading(b: Block, size: float, body_style: tuple) -> str | None:
@@ -172,10 +199,11 @@ def _body(article: Article, blocks: list[Block], size: float, labels: list[str |
         if editor := editor_of(b.text):
             article.editor = editor
             continue
-        if found := parse_dates(b.text):
-            article.dates.submitted = article.dates.submitted or found[0].submitted
-            article.dates.accepted = article.dates.accepted or found[0].accepted
-            article.warnings.extend(found[1])
+        if _dates(article, b.text):
+            continue
+        if items := labelled(b.text, title_page=False):
+            for label, value in items:
+                article.metadata.setdefault(label, value)
             continue
         numbering = _heading(b, size, body_style)
         if mode == "references" and numbering is not None and not (

@@ -18,6 +18,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from indexer.parse.endmatter import labelled
 from indexer.parse.headings import heading_style
 from indexer.parse.inline import is_wide, smart_join
 from indexer.parse.pdf.lines import Line
@@ -160,6 +161,13 @@ def _wrapped(prev: Line, ln: Line, frame: dict) -> bool:
     return ln.y > prev.y and prev.x1 + width > right - 0.5 * ln.size and prev.text[-1:] not in "。！？!?"
 
 
+def _centred(ln: Line, frame: dict, clear: bool = True) -> bool:
+    """Tell whether a line stands in the middle of its column (``clear``: away from both edges)."""
+    f = frame[(ln.page, ln.col)]
+    left, right = ln.x0 - f.left, f.right - ln.x1
+    return abs(left - right) < 2 * ln.size and (not clear or min(left, right) > ln.size)
+
+
 def _same_style(a: Line, b: Line) -> bool:
     """Tell whether two lines share size, weight and typeface (of CJK text when only one has Latin)."""
     return abs(a.size - b.size) < 0.6 and a.bold == b.bold and (a.font == b.font or a.cjk != b.cjk)
@@ -167,10 +175,13 @@ def _same_style(a: Line, b: Line) -> bool:
 
 def _breaks(prev: Line, ln: Line, frame: dict, step: float, size: float) -> bool:
     """Tell whether ``ln`` starts a new block after ``prev``."""
-    if not _same_style(prev, ln) or _LABEL.match(ln.text):
+    if not _same_style(prev, ln) or _LABEL.match(ln.text) or labelled(ln.text, title_page=False):
         return True
     if ln.size >= 1.25 * size and 0 < ln.y - prev.y < 2.1 * ln.size and prev.page == ln.page:
         return False  # a title set large continues on its next line, centred or not
+    if (ln.size >= 1.05 * size or ln.bold) and 0 < ln.y - prev.y < 2.1 * ln.size and prev.page == ln.page \
+            and _centred(prev, frame, clear=False) and _centred(ln, frame):
+        return False  # so does a title set bold or a little larger, centred
     alone = quoted(prev, frame) and id(prev) not in frame[(prev.page, prev.col)].measures
     if short(prev, frame) and not _wrapped(prev, ln, frame) and not (alone and quoted(ln, frame)):
         return True  # (the last line of a quotation on its page has no measure to be short of)

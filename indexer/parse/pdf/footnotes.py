@@ -33,6 +33,7 @@ class Notes:
     defs: dict[int, str] = field(default_factory=dict)
     pages: dict[int, int] = field(default_factory=dict)  # note number → 0-based page of its start
     home: dict[int, int] = field(default_factory=dict)  # note number → page whose numbering it belongs to
+    printed: dict[int, int] = field(default_factory=dict)  # note number → the number printed for it
     duplicates: set[int] = field(default_factory=set)
     per_page: bool = False  # numbering restarts on each page (numbers below are then renumbered)
     offsets: dict[int, int] = field(default_factory=dict)  # page → added to its printed numbers
@@ -170,6 +171,7 @@ def read_notes(pages: list[list[Line]], rules: list[list[tuple[float, float, flo
                     notes.defs[key] = text.strip()
                     notes.pages[key] = p
                     notes.home[key] = page
+                    notes.printed[key] = n
                     current, last = key, n
                 elif current is not None:
                     notes.defs[current] = join_lines(notes.defs[current], ln.text, words)
@@ -195,8 +197,8 @@ def _key(notes: Notes, printed: dict[int, list[int]], page: int, n: int) -> int:
 
 def _renumber(notes: Notes) -> None:
     """Give the notes read so far their article-wide numbers once per-page numbering is noticed."""
-    defs, pages, home = {}, {}, {}
+    defs, pages, home, printed = {}, {}, {}, {}
     for n, text in notes.defs.items():
         key = n + notes.offsets[notes.home[n]]
-        defs[key], pages[key], home[key] = text, notes.pages[n], notes.home[n]
-    notes.defs, notes.pages, notes.home = defs, pages, home
+        defs[key], pages[key], home[key], printed[key] = text, notes.pages[n], notes.home[n], notes.printed[n]
+    notes.defs, notes.pages, notes.home, notes.printed = defs, pages, home, printed
