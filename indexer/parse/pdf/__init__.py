@@ -5,16 +5,17 @@ whose paragraphs, sections and notes carry ``page`` (1-based) and
 ``page_label`` (the printed page number). The steps, one module each:
 
 1. :mod:`.lines`: spans → lines by baseline; superscript markers by size and
-   rise; one or two columns (the gutter) in reading order.
+   rise; one or two columns (:mod:`.columns` finds the gutter) in reading order.
 2. :mod:`.furniture`: running heads and feet, page numbers out of the text;
    each page's printed number kept.
 3. :mod:`.footnotes`: the note area at the foot of each column; notes by
    number, split notes joined, numbering per article or per page.
 4. :mod:`.blocks`: paragraphs by indent, gap and short last line, joined
-   across lines, columns and pages.
+   across lines, columns and pages; block quotations; hyphenation undone.
 5. here: title page (through :func:`indexer.parse.front.read_front`),
    headings by size, weight, typeface or numbering, the English title page
-   at the end, dates and editor lines, notes linked to paragraphs.
+   at the end, dates, editor and labelled lines, notes linked to paragraphs,
+   and the reference list (:mod:`.references`).
 """
 
 from __future__ import annotations

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from indexer.parse.headings import part_of
 from indexer.parse.notes import join_note
 from indexer.parse.pdf.blocks import join_hyphen
-from indexer.parse.pdf.lines import CIRCLED, SINGLE, Line
+from indexer.parse.pdf.columns import SINGLE
+from indexer.parse.pdf.lines import CIRCLED, Line
 
 _START = re.compile(rf"^\s*(?:([{CIRCLED}])|\[(\d{{1,3}})\]|[（(](\d{{1,3}})[）)]|註\s*(\d{{1,3}})\s*[:：、.]?"
                     r"|(?!0)(\d{1,3})(?:[.．、)）:：](?![A-Za-z0-9])|(?=\s|[^\x00-\x7f\d\-–—~～/.,，、"
