@@ -104,12 +104,14 @@ def _attach_stray_marks(pages: list[list[Line]], size: float) -> None:
         keep: list[Line] = []
         for i, ln in enumerate(lines):
             prev = next((k for k in reversed(keep) if not k.role), None)
-            nxt = lines[i + 1] if i + 1 < len(lines) else None
+            nxt = next((k for k in lines[i + 1:] if not k.role), None)
             numbers = [n for _, n in ln.marks] if not ln.text else marker_numbers(ln.text) if len(ln.text) <= 3 else None
             host = prev if prev is not None and ln.col == prev.col and 0 < ln.y - prev.y < 1.2 * prev.size + ln.size \
                 else before if prev is None else None
             if (host is not None and not ln.role and ln.size <= SUP_SIZE * size and numbers
-                    and host.size > NOTE_SIZE * size  # in the note area a number alone starts a note
+                    # in the note area a number alone starts a note; after a quotation set small, text follows
+                    and (host.size > NOTE_SIZE * size or (nxt is not None and nxt.size > NOTE_SIZE * size
+                                                          and nxt.page == ln.page and nxt.y > ln.y))
                     and not (nxt is not None and nxt.size <= NOTE_SIZE * size and 0 < nxt.y - ln.y < 2 * size)):
                 host.marks.extend((len(host.text), n) for n in numbers)
                 continue
