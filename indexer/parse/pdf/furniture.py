@@ -104,6 +104,7 @@ def mark_furniture(pages: list[list[Line]], size: float, heights: list[float], t
         for ln in lines:
             seen.setdefault(key(ln.text), set()).add(i)
     heads = _recurring_heads(band, heights)
+    ruled = {y for y, c in Counter(round(r[1]) + d for page in rules for r in page for d in (-1, 0, 1)).items() if c >= 2}
     title_key = key(title or "")
     numbers: list[list[int]] = []
     for i, lines in enumerate(band):
@@ -117,7 +118,7 @@ def mark_furniture(pages: list[list[Line]], size: float, heights: list[float], t
                     i > 0 and ln.y < 0.5 * heights[i] and (ln.size < 0.9 * size or (
                         ln.size < 0.97 * size and round(ln.y) in heads))) or (
                     i == 0 and ln.size < 0.95 * size and ln.y < 0.5 * heights[0] and _MASTHEAD.search(ln.text)) or (
-                    _ruled_off(ln, pages[i], rules[i], size)):
+                    _ruled_off(ln, pages[i], rules[i], size, ruled)):
                 ln.role = "furniture"
                 if alone:
                     value = int(alone.group(1)) if alone.group(1).isdigit() else roman(alone.group(1))
@@ -148,14 +149,19 @@ def _repeats(k: str, page: int, seen: dict[str, set[int]]) -> bool:
                for other, pages in seen.items())
 
 
-def _ruled_off(ln: Line, lines: list[Line], rules: list[tuple[float, float, float]], size: float) -> bool:
-    """Tell whether a rule as wide as the text runs under a line at the top of the page (a head rule)."""
+def _ruled_off(ln: Line, lines: list[Line], rules: list[tuple[float, float, float]], size: float,
+               recurring: set[int]) -> bool:
+    """Tell whether a rule as wide as the text runs under a line at the top of the page (a head rule).
+
+    The rule stands at the same height on other pages too (``recurring``), or the line is set small.
+    """
     if not rules or len(lines) < 3 or ln.y > min(o.y for o in lines) + 0.5 * size:
         return False
     x0, x1 = min(o.x0 for o in lines), max(o.x1 for o in lines)
     below = min((o.y for o in lines if o.y > ln.y + 0.5 * size), default=None)
     return below is not None and any(
         rx1 - rx0 >= 0.6 * (x1 - x0) and ln.y < ry < min(ln.y + 1.2 * size, below - 0.8 * size)
+        and (round(ry) in recurring or ln.size < 0.97 * size)  # not a table's rule under its caption
         for rx0, ry, rx1 in rules)
 
 
