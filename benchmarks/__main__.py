@@ -1,4 +1,4 @@
-"""Command line: ``python -m benchmarks corpus | run --size N | report``."""
+"""Command line: ``python -m benchmarks corpus | run --size N | report | relevance``."""
 
 from __future__ import annotations
 
@@ -23,6 +23,11 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--cache", type=Path, default=CACHE)
     r.add_argument("--keep-indexes", action="store_true", help="Leave the indexes in the cache.")
     sub.add_parser("report", help="Write RESULTS.md and plot.png from results/*.json.")
+    v = sub.add_parser("relevance", help="MRR@10 and recall on DRCD questions, three query styles, with peers.")
+    v.add_argument("--data", type=Path, default=None, help="A DRCD JSON file (default: $JIANSUO_DRCD or the dev split).")
+    v.add_argument("--engines", nargs="*", help="Only these engines (jiansuo, tantivy-words, tantivy-han1).")
+    v.add_argument("--sample", type=int, default=None, help="Ask only this many questions, evenly spread.")
+    v.add_argument("--styles", nargs="*", default=None, help="Only these query styles.")
     args = parser.parse_args(argv)
     try:
         if args.command == "corpus":
@@ -35,6 +40,14 @@ def main(argv: list[str] | None = None) -> int:
             result = run(args.size, args.engines, args.phrases, args.repeats, cache=args.cache,
                          keep_indexes=args.keep_indexes)
             print("\n".join(summary_lines(result)))
+        elif args.command == "relevance":
+            from benchmarks import relevance
+
+            data = args.data or relevance.DEFAULT_DATA
+            out = Path(__file__).resolve().parent / "results" / "relevance" / f"{data.stem}.json"
+            result = relevance.run(data, args.engines, args.sample, args.styles or relevance.STYLES,
+                                   None if args.sample or args.engines or args.styles else out)
+            print("\n".join(relevance.table(result)))
         else:
             from benchmarks.report import write_report
 

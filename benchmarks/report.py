@@ -249,6 +249,10 @@ def write_report(folder: Path = HERE) -> Path:
     plot = write_plot(results, folder / "plot.png") if results else None
     out = folder / "RESULTS.md"
     text = render(results, plot.name if plot else None)
+    for saved in sorted((folder / "results" / "relevance").glob("*.json")):
+        from benchmarks.relevance import section
+
+        text = text.rstrip("\n") + "\n\n" + "\n".join(section(json.loads(saved.read_text("utf-8")))) + "\n"
     notes = folder / "NOTES.md"  # hand-written: profiles, fixes, load runs
     if notes.exists():
         text = text.rstrip("\n") + "\n\n" + notes.read_text(encoding="utf-8")

@@ -96,6 +96,40 @@ def fold(text: str) -> str:
     return array[codes].tobytes().decode("utf-32-le", "surrogatepass")  # ~10x str.translate
 
 
+@lru_cache(maxsize=1)
+def _script_sets() -> tuple[frozenset[str], frozenset[str]]:
+    """Return (characters only Traditional text uses, characters only Simplified text uses)."""
+    table, _ = _tables()
+    def han(code: int) -> bool:
+        return any(lo <= code <= hi for lo, hi in _CJK_RANGES)
+
+    cjk = {k: v for k, v in table.items() if han(k) and han(v)}
+    traditional = frozenset(map(chr, cjk))
+    return traditional, frozenset(map(chr, set(cjk.values()) - set(cjk)))
+
+
+def chinese_script(text: str, sample: int = 20_000) -> str | None:
+    """Return "Hant" or "Hans", whichever script the text's characters show, or None if neither.
+
+    >>> chinese_script("俄羅斯與美國的關係"), chinese_script("俄罗斯与美国的关系"), chinese_script("Putin")
+    ('Hant', 'Hans', None)
+    """
+    traditional, simplified = _script_sets()
+    head = text[:sample]
+    hant = sum(ch in traditional for ch in head)
+    hans = sum(ch in simplified for ch in head)
+    if not hant and not hans:
+        return None
+    return "Hant" if hant >= hans else "Hans"
+
+
+def article_language(article) -> str:
+    """Return an article's language tag: zh-Hant or zh-Hans by its characters, en when it has no Chinese."""
+    text = "".join([article.title.zh or "", article.abstract.zh or "", *(p.text for p in article.paragraphs[:20])])
+    script = chinese_script(text)
+    return f"zh-{script}" if script else ("en" if text.strip() else "zh-Hant")
+
+
 @lru_cache(maxsize=512)
 def compact(text: str) -> tuple[str, list[int]]:
     """Return the folded text without white space and each kept char's offset in ``text``.

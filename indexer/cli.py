@@ -146,39 +146,54 @@ def index(paths: tuple[Path, ...], index_dir: Path | None, wait: float, as_json:
         sys.exit(1)
 
 
-@main.command()
-@click.argument("query")
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("words", metavar="QUERY", nargs=-1, required=True)
 @index_option
-@click.option("--limit", "-n", type=int, default=10, show_default=True, help="Hits per page.")
-@click.option("--page", type=int, default=1, show_default=True, help="Page of hits.")
+@click.option("--limit", "-n", type=click.IntRange(1), default=10, show_default=True,
+              help="Hits per page (at most the max_page_size setting).")
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True, help="Page of hits.")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True,
+              help="Order: best match first, or by the article's date.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (JSON Lines when QUERY is -).")
 @click.option("--no-expand", is_flag=True, help="Do not expand names and variants from the glossary.")
+@click.option("--all", "match_all", is_flag=True,
+              help="Only passages holding every word (default: best match, passages with every word first).")
 @click.option("--show-query", is_flag=True, help="Print the parsed query tree and stop.")
 @reports_errors
-def search(query: str, index_dir: Path | None, limit: int, page: int, as_json: bool,
-           no_expand: bool, show_query: bool) -> None:
-    """Search the index for QUERY (use - to read one query per line from stdin).
+def search(words: tuple[str, ...], index_dir: Path | None, limit: int, page: int, sort: str, as_json: bool,
+           no_expand: bool, match_all: bool, show_query: bool) -> None:
+    """Search the index for QUERY (words; - reads one query per line from stdin).
 
-    Examples: 俄罗斯 外交, "俄關係", Putin, source:state.gov, title:拜登 year:2021.
+    Examples: 俄罗斯 外交, '"俄關係"', Putin, source:state.gov, title:拜登 year:2007,
+    拜登與普京在哪裡會晤？, 俄羅斯 -蒲亭 (a word after - is left out).
     """
+    from indexer import settings
     from indexer.search.query import parse_query
 
+    query = " ".join(words)
     if show_query:
         click.echo(repr(parse_query(query)))
         return
+    most = settings.get_int("max_page_size")
+    if limit > most:
+        click.echo(f"note: showing {most} hits per page, the most one page holds (max_page_size)", err=True)
+    mode = "all" if match_all else "best"
+    options = dict(limit=limit, page=page, expand=not no_expand, mode=mode, sort=sort)
     with _backend(index_dir) as backend:
         if query == "-":
             for line in sys.stdin:
                 line = line.rstrip("\n")
                 if line.strip():
-                    result = backend.search(line, limit=limit, page=page, expand=not no_expand)
-                    click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+                    click.echo(json.dumps(backend.search(line, **options).to_dict(), ensure_ascii=False))
             return
-        result = backend.search(query, limit=limit, page=page, expand=not no_expand)
+        result = backend.search(query, **options)
     if as_json:
         _echo_json(result.to_dict())
     else:
         _print_result(result)
+    if not result.error and result.total and not result.hits:
+        last = -(-result.total // result.limit)
+        click.echo(f"note: page {page} is past the last page ({last}) of {result.total} passages", err=True)
     if result.error:
         sys.exit(2)
 
@@ -285,19 +300,26 @@ EXPORT_FORMATS = ("bibtex", "ris", "csl")
 @index_option
 @click.option("--source", "source_key", help="Export one source (its key from `jiansuo sources`).")
 @click.option("--article", "article_id", help="Export the references of one article.")
+@click.option("--cite", "cite_id", help="Export the citation of one article itself (to cite it).")
 @click.option("--query", default=None, help="Export the sources matching a sources query.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to a file (UTF-8) instead of standard output.")
 @reports_errors
 def export(fmt: str, index_dir: Path | None, source_key: str | None, article_id: str | None,
-           query: str | None, output: Path | None) -> None:
+           cite_id: str | None, query: str | None, output: Path | None) -> None:
     """Export references as BibTeX, RIS or CSL-JSON (all sources unless narrowed)."""
     from indexer.search.query import check_length
     from indexer.sources import find_source, search_sources
+    from indexer.sources.cite import article_citation
     from indexer.sources.export import citations_of, to_bibtex, to_csl_json, to_ris
 
     with _backend(index_dir) as backend:
-        if article_id:
+        if cite_id:
+            article = backend.article(cite_id)
+            if article is None:
+                raise click.ClickException(f"no article {cite_id!r} in the index; see `jiansuo search`")
+            items = article_citation(article)
+        elif article_id:
             items = backend.article(article_id)
             if items is None:
                 raise click.ClickException(f"no article {article_id!r} in the index; see `jiansuo search`")
@@ -391,15 +413,20 @@ def _print_result(result) -> None:
     if result.error:
         click.echo(f"error: {result.error}", err=True)
         return
-    click.echo(f"{result.total} passages ({result.took_ms:.1f} ms)")
+    some = f", {result.total_all} with every word" if result.total_all < result.total else ""
+    click.echo(f"{result.total} passages{some} ({result.took_ms:.1f} ms)")
+    if result.suggestions:
+        click.echo("did you mean: " + " | ".join(result.suggestions))
     if result.expanded:
         click.echo("also searched: " + ", ".join(result.expanded))
+    if result.ignored:
+        click.echo("left out (query too long): " + ", ".join(result.ignored))
     for h in result.hits:
         text = snippet(h.text, h.spans, formatter=BracketFormatter())
         click.echo(f"\n{h.title}  [{h.article}#{h.passage}, {h.kind}]  {h.score:.2f}")
         if h.section:
             click.echo(f"  {h.section}")
-        click.echo("  " + text.replace("\n", " "))
+        click.echo("  " + text.replace("\n", " ") + (f"  (missing: {', '.join(h.missing)})" if h.missing else ""))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -192,7 +192,8 @@ class Hit:
 
     ``spans`` are the matched ``(start, end)`` offsets in ``text``; ``snippet``
     is the best fragment around them rendered as HTML (see
-    :mod:`indexer.search.highlight` for other renderings).
+    :mod:`indexer.search.highlight` for other renderings). ``missing`` lists
+    the query terms (as typed) this passage does not hold.
     """
 
     article: str
@@ -209,6 +210,7 @@ class Hit:
     page: int | None = None  # PDF articles: 1-based page where the passage starts
     page_label: str | None = None  # ... and the page number printed there, for citing
     spans: list[tuple[int, int]] = field(default_factory=list, repr=False)
+    missing: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """Return the JSON shape of one hit."""
@@ -219,7 +221,13 @@ class Hit:
 
 @dataclass
 class SearchResult:
-    """One page of hits for a query, with the exact total and what the query was expanded to."""
+    """One page of hits for a query, with the exact totals and what the query was expanded to.
+
+    ``total`` counts every passage the query returns (holding some of its
+    terms), ``total_all`` those holding all of them; ``suggestions`` are the
+    query with unknown words replaced by the nearest indexed ones; ``ignored``
+    lists words of a long pasted query left out to stay within the term limit.
+    """
 
     query: str
     total: int = 0
@@ -230,11 +238,19 @@ class SearchResult:
     page: int = 1
     limit: int = 10
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    total_all: int = 0
+    mode: str = "best"
+    suggestions: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    sort: str = "relevance"
+    error_code: str | None = field(default=None, repr=False)  # for a translated message (not in JSON)
+    error_params: dict = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict:
         """Return the JSON shape of ``jiansuo search --json`` and ``/api/search``."""
         d = asdict(self)
         d["hits"] = [h.to_dict() for h in self.hits]
+        del d["error_code"], d["error_params"]
         if self.error is None:
             del d["error"]
         return d

@@ -33,7 +33,10 @@ SETTINGS = [Setting(*row) for row in (  # name, environment variable, default, h
     ("max_query", "JIANSUO_MAX_QUERY", "1000",
      "Longest query accepted, in characters (search, reader, sources, concordance, glossary)."),
     ("max_terms", "JIANSUO_MAX_TERMS", "64",
-     "Most words and phrases one query may hold, expansions included."),
+     "Most words, phrases, fields and operators one query may hold, expansions included "
+     "(a long unquoted text keeps its most informative words)."),
+    ("search_timeout_ms", "JIANSUO_SEARCH_TIMEOUT_MS", "5000",
+     "Time budget of one search in milliseconds; work beyond it stops with a message."),
     ("max_page_size", "JIANSUO_MAX_PAGE_SIZE", "100",
      "Largest number of hits one page or API call returns."),
     ("kwic_max_lines", "JIANSUO_KWIC_MAX_LINES", "2000",

@@ -126,6 +126,43 @@ def test_fields(backend, q, article, passage):
     assert (article, passage) in all_hits(backend, q)
 
 
+@pytest.mark.parametrize("q, test", [
+    ("俄羅斯 OR 美國", lambda has: has("俄羅斯") or has("美國")),
+    ("拜登 普京", lambda has: has("拜登") or has("普京")),
+    ("俄羅斯 -普京", lambda has: has("俄羅斯") and not has("普京")),
+    ('+拜登 俄羅斯', lambda has: has("拜登")),
+])
+def test_best_match_totals_match_brute_force(backend, corpus, q, test):
+    expected = {key for key, text in corpus.items() if test(lambda t: bool(find_phrase(text, t)))}
+    assert set(all_hits(backend, q, expand=False)) == expected and expected
+    assert backend.search(q, expand=False, limit=7, page=2).total == len(expected)
+
+
+def test_best_match_puts_every_word_first_and_says_what_is_missing(backend, corpus):
+    both = {k for k, t in corpus.items() if find_phrase(t, "拜登") and find_phrase(t, "普京")}
+    r = backend.search("拜登 普京", expand=False, limit=100)
+    assert r.total_all == len(both) and {(h.article, h.passage) for h in r.hits[:len(both)]} == both
+    assert all(h.missing == [] for h in r.hits[:len(both)])
+    assert all(h.missing in (["拜登"], ["普京"]) for h in r.hits[len(both):])
+    strict = backend.search("拜登 普京", expand=False, limit=100, mode="all")
+    assert {(h.article, h.passage) for h in strict.hits} == both and strict.total == len(both)
+
+
+def test_a_pasted_question_finds_its_passage(backend):
+    hit = backend.search("拜登上任後第一次與普京在哪裡會晤？").hits[0]
+    assert (hit.article, hit.passage) == (A003, "p10")
+
+
+def test_expansions_rank_below_exact_forms(backend, corpus):
+    exact = {k for k, t in corpus.items() if find_phrase(t, "普京")}
+    r = backend.search("普京", limit=100)
+    assert {(h.article, h.passage) for h in r.hits[:len(exact)]} == exact and r.total > len(exact)
+
+
+def test_did_you_mean(backend):
+    assert backend.search("普金").suggestions[0] == "普京"
+
+
 def test_not_excludes(backend):
     with_putin = all_hits(backend, "俄羅斯")
     without = all_hits(backend, "俄羅斯 -普京", expand=False)
@@ -210,3 +247,31 @@ def test_add_replace_remove(fresh, tmp_path):
     (folder / SEED_000.name).unlink()
     assert fresh.index([folder]).removed == [A000]
     assert fresh.article_ids() == []
+
+
+# ---------------------------------------------------------------- order and authors
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_sort_by_date_puts_dated_articles_first_and_keeps_every_hit(backend, sort):
+    relevance = backend.search("俄羅斯", limit=100)
+    by_date = backend.search("俄羅斯", limit=100, sort=sort)
+    assert by_date.total == relevance.total and by_date.sort == sort
+    assert {(h.article, h.passage) for h in by_date.hits} == {(h.article, h.passage) for h in relevance.hits}
+    articles = [h.article for h in by_date.hits]
+    assert articles == sorted(articles, key=lambda a: a != A000)  # 000 is dated (2007), 003 prints no date
+    best = [h.passage for h in relevance.hits if h.article == A000]
+    assert [h.passage for h in by_date.hits if h.article == A000] == best  # relevance within an article
+
+
+def test_author_facet_and_filter(backend):
+    r = backend.search("俄羅斯", facets=True)
+    assert r.facets["author"] == {"李亞明": sum(1 for _ in all_hits(backend, "俄羅斯") if _[0] == A000),
+                                  "連弘宜": sum(1 for _ in all_hits(backend, "俄羅斯") if _[0] == A003)}
+    for name in ("連弘宜", "Hong-yi Lien"):
+        only = all_hits(backend, "俄羅斯", filters={"author": name})
+        assert only and {a for a, _ in only} == {A003}
+
+
+def test_an_unknown_sort_is_answered(backend):
+    assert "Unknown sort 'title'" in backend.search("俄羅斯", sort="title").error

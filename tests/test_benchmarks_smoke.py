@@ -177,3 +177,41 @@ def test_pdf_systems_benchmark_measures_leaks_and_page_labels():
     leaked = dataclasses.replace(got, paragraphs=got.paragraphs[:1])
     leaked.paragraphs[0] = dataclasses.replace(got.paragraphs[0], text=got.paragraphs[0].text + style.journal)
     assert pdf_systems.leaks(leaked, want, style) == 1
+
+
+def test_relevance_benchmark_on_a_tiny_drcd_file(tmp_path):
+    """Our own three articles in the DRCD format: every style finds its paragraph, peers run too."""
+    import json
+
+    from benchmarks import relevance
+
+    data = {"version": "test", "data": [
+        {"title": "美俄關係", "paragraphs": [
+            {"context": "2021年6月16日，美國總統拜登與俄羅斯總統普京在瑞士日內瓦舉行高峰會談，討論核武管制。",
+             "qas": [{"id": "1", "question": "拜登與普京在哪一座城市舉行高峰會談？"}]},
+            {"context": "北大西洋公約組織東擴使俄羅斯感到威脅，莫斯科因此加強與中國的戰略合作。",
+             "qas": [{"id": "2", "question": "北大西洋公約組織東擴讓哪一個國家感到威脅？"}]}]},
+        {"title": "臺灣河川", "paragraphs": [
+            {"context": "淡水河是臺灣北部的主要河流，清代曾有帆船航運，貨物從艋舺運往各地。",
+             "qas": [{"id": "3", "question": "臺灣哪一條河流在清代曾經有航運？"}]},
+            {"context": "濁水溪是臺灣最長的河流，發源於合歡山，流經彰化與雲林兩縣之間。",
+             "qas": [{"id": "4", "question": "臺灣最長的河流發源於哪座山？"}]}]},
+    ]}
+    path = tmp_path / "tiny.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    result = relevance.run(path, results=tmp_path / "out.json")
+    ours = result["engines"]["jiansuo"]
+    assert set(ours) == set(relevance.STYLES) and result["questions"] == 4
+    for style, m in ours.items():
+        assert m["recall@10"] == 1.0 and m["no_hit"] == 0.0, (style, m)
+    assert ours["pasted"]["mrr@10"] == 1.0
+    assert json.loads((tmp_path / "out.json").read_text("utf-8"))["paragraphs"] == 4
+    lines = relevance.section(result)
+    assert lines[0] == "## Relevance" and any(line.startswith("| pasted | jiansuo |") for line in lines)
+
+
+def test_typed_terms_are_the_rarest_content_words_in_question_order():
+    from benchmarks.relevance import TermPicker
+
+    picker = TermPicker(["梵語是古印度的語言。", "印度的首都是新德里。", "語言學研究語言。"])
+    assert picker.pick("誰研究了古印度的梵語？") == "研究 古印度 梵語"

@@ -142,6 +142,99 @@ def test_mobile_width_has_no_horizontal_overflow(browser, server, url):
         context.close()
 
 
+@pytest.fixture
+def phone(browser):
+    """A page 390 px wide, as on a phone."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="zh-TW")
+    yield context.new_page()
+    context.close()
+
+
+def test_concordance_lines_are_readable_on_a_phone(phone, server):
+    phone.goto(f"{server}/concordance?q=蘇聯解體")
+    rows = phone.evaluate("""() => Array.from(document.querySelectorAll('tr[data-kwic]')).map(tr => {
+        const box = (sel) => tr.querySelector(sel).getBoundingClientRect();
+        const m = box('td.match'), w = box('td.where');
+        return [m.left, m.right, w.left, w.right, w.height, tr.querySelector('td.match').innerText];
+    })""")
+    assert len(rows) == 12
+    for left, right, w_left, w_right, w_height, text in rows:
+        assert text == "蘇聯解體" and 0 <= left and right <= 390  # the whole keyword is on screen
+        assert 0 <= w_left and w_right <= 390 and w_height > 0  # so is where it comes from
+        assert abs((left + right) / 2 - 195) < 40  # near the centre
+    assert phone.locator("tr[data-kwic] td.left").first.inner_text().endswith("1991 年底")
+
+
+def test_glossary_terms_do_not_wrap_on_a_phone(phone, server):
+    phone.goto(f"{server}/glossary")
+    wrapped = phone.evaluate("""() => Array.from(document.querySelectorAll('td.zh a'))
+        .filter(a => a.getClientRects().length > 1 || a.getBoundingClientRect().height > 40).map(a => a.innerText)""")
+    assert wrapped == []
+    assert "美俄新關係聯合聲明" in phone.inner_text("tr[data-entry]:nth-child(3) td.zh")
+
+
+def test_filters_come_first_on_a_phone_folded_into_a_bar(phone, server):
+    phone.goto(f"{server}/search?q=俄羅斯")
+    bar = phone.locator("details[data-facets]")
+    first_hit = phone.locator("[data-hit]").first.bounding_box()
+    assert bar.bounding_box()["y"] < min(first_hit["y"], 400)  # the filters at the top, above the first hit
+    assert not bar.get_attribute("open") and not phone.locator("[data-facet='kind']").is_visible()
+    phone.click("details[data-facets] > summary")
+    assert phone.locator("[data-facet='kind']").is_visible()
+    phone.click("[data-facet='kind'] a[data-facet-value='footnote']")
+    phone.wait_for_url("**kind=footnote")
+    assert phone.locator("[data-remove-filter='kind']").inner_text() == "段落類型: 註釋 ×"
+
+
+def test_filters_are_a_sidebar_on_a_wide_screen(page, server):
+    page.goto(f"{server}/search?q=俄羅斯")
+    assert page.locator("[data-facet='kind']").is_visible()
+    sidebar, results = page.locator("[data-facets]").bounding_box(), page.locator(".results").bounding_box()
+    assert sidebar["x"] > results["x"] + results["width"] - 5
+
+
+def test_keys_move_between_hits_and_open_one(page, server):
+    page.goto(f"{server}/search?q=俄羅斯")
+    hits = page.locator("[data-hit]")
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    assert page.locator("[data-hit].selected").get_attribute("data-hit") == hits.nth(1).get_attribute("data-hit")
+    page.keyboard.press("k")
+    selected = page.locator("[data-hit].selected").get_attribute("data-hit")
+    assert selected == hits.nth(0).get_attribute("data-hit")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/articles/**")
+    assert page.url.endswith("#" + selected.split("#")[1])
+
+
+def test_question_mark_lists_the_keys(page, server):
+    page.goto(f"{server}/search?q=俄羅斯")
+    page.keyboard.press("?")
+    dialog = page.locator("dialog[data-keys]")
+    assert dialog.is_visible() and "下一個結果" in dialog.inner_text()
+    page.keyboard.press("Escape")
+    assert not dialog.is_visible()
+
+
+def test_copy_citation(browser, server):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"], locale="zh-TW")
+    pg = context.new_page()
+    try:
+        pg.goto(f"{server}/articles/{A000}")
+        pg.click("button[data-copy='zh']")
+        assert pg.locator("button[data-copy='zh']").inner_text() == "已複製"
+        assert pg.evaluate("navigator.clipboard.readText()") == "李亞明，〈俄羅斯強勢外交與美俄關係的未來發展〉（2007年）。"
+    finally:
+        context.close()
+
+
+def test_latin_runs_use_a_latin_font_first(page, server):
+    page.goto(f"{server}/articles/{A000}")
+    family = page.evaluate("getComputedStyle(document.querySelector('#n21 .note-text')).fontFamily")
+    assert family.startswith('"Latin Runs"') and "Noto Sans CJK TC" in family
+    assert page.evaluate("document.querySelector('article.reader').lang") == "zh-Hant"
+
+
 def test_language_switch_to_english_is_remembered(page, server):
     page.goto(f"{server}/search?q=Putin")
     assert page.get_attribute("html", "lang") == "zh-Hant"

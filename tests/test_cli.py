@@ -69,6 +69,14 @@ def test_index_then_search(tmp_path):
     text = run("search", '"俄關係"', "--index", ix, "-n", "2").output
     assert "【俄關係】" in text and "passages" in text
 
+    best = run("search", "拜登 普京", "--index", ix, "--no-expand", "-n", "100").output
+    strict = run("search", "拜登 普京", "--index", ix, "--no-expand", "-n", "100", "--all").output
+    n_all = int(strict.split(" passages")[0])
+    assert best.startswith(f"{best.split(' passages')[0]} passages, {n_all} with every word")
+    assert "(missing: 普京)" in best and "missing" not in strict
+    assert json.loads(run("search", "拜登 普京", "--index", ix, "--all", "--json").output)["mode"] == "all"
+    assert "did you mean: 普京" in run("search", "普金", "--index", ix).output
+
 
 def test_search_reads_queries_from_stdin_as_json_lines(tmp_path):
     ix = tmp_path / "ix"
@@ -215,3 +223,24 @@ def test_export_of_an_article_without_references_says_so(tmp_path):
                                        "-o", str(out)])
     assert result.exit_code == 1 and "nothing to export: article plain cites no sources" in result.output
     assert not out.exists()
+
+
+def test_a_query_may_start_with_a_minus(ix):
+    result = CliRunner().invoke(main, ["search", "-蒲亭", "俄羅斯", "--index", ix, "--json"])
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.output)["hits"]
+    assert hits and not any("蒲亭" in h["text"] for h in hits)
+
+
+def test_pages_past_the_end_and_page_sizes_are_explained(ix):
+    past = CliRunner().invoke(main, ["search", "俄羅斯", "--page", "99", "--index", ix])
+    assert past.exit_code == 0 and "note: page 99 is past the last page (5) of 41 passages" in past.output
+    zero = CliRunner().invoke(main, ["search", "俄羅斯", "-n", "0", "--index", ix])
+    assert zero.exit_code == 2 and "0 is not in the range x>=1" in zero.output
+    big = CliRunner().invoke(main, ["search", "俄羅斯", "-n", "500", "--index", ix])
+    assert "note: showing 100 hits per page, the most one page holds (max_page_size)" in big.output
+
+
+def test_sort_from_the_command_line(ix):
+    d = json.loads(run("search", "俄羅斯", "--sort", "oldest", "-n", "100", "--index", ix, "--json").output)
+    assert d["sort"] == "oldest" and d["hits"][0]["article"] == A000 and d["hits"][-1]["article"] == A003

@@ -25,7 +25,7 @@ from indexer.index.documents import article_documents
 from indexer.errors import ParseError, QueryError, ReadError
 from indexer.model import Article
 from indexer.parse import parse_text
-from indexer.search.query import FIELDS, And, Field, Not, Or, Phrase, Word, parse_query, positive_leaves
+from indexer.search.query import FIELDS, And, Field, Not, Or, Phrase, Required, Word, parse_query, positive_leaves
 from indexer.ingest.text import decode
 from indexer.backends import open_backend
 from tests.conftest import SEED_000, SEED_003
@@ -115,6 +115,9 @@ def check_tree(node) -> None:
             check_tree(item)
     elif isinstance(node, Not):
         check_tree(node.item)
+    elif isinstance(node, Required):  # +word, or either side of AND
+        assert not isinstance(node.item, (Required, Not, Phrase, Field))
+        check_tree(node.item)
     elif isinstance(node, Field):
         assert node.name in FIELDS and node.text.strip() == node.text and node.text
     else:
@@ -145,7 +148,7 @@ def test_parse_query_returns_a_tree_or_a_query_error(q):
         return
     check_tree(tree)
     assert positive_leaves(tree)
-    assert eval(repr(tree), {"And": lambda x: And(x), "Or": lambda x: Or(x), "Not": Not,
+    assert eval(repr(tree), {"And": lambda x: And(x), "Or": lambda x: Or(x), "Not": Not, "Required": Required,
                              "Word": Word, "Phrase": Phrase, "Field": Field}) == tree
 
 

@@ -124,17 +124,32 @@ def test_english_inside_chinese_text(searcher):
 
 
 def test_mixed_language_query(searcher):
-    hits = all_hits(searcher, "普京 Putin", expand=False)
+    hits = all_hits(searcher, "普京 Putin", expand=False, mode="all")
     assert set(hits) == {(A003, "p1")}
+    best = searcher.search("普京 Putin", expand=False)
+    assert (best.hits[0].article, best.hits[0].passage, best.hits[0].missing) == (A003, "p1", [])
+    assert best.total_all == 1 and all(h.missing for h in best.hits[1:])
 
 
 # ---------------------------------------------------------------- operators
 
 
-def test_words_are_anded(searcher):
-    both = set(all_hits(searcher, "拜登 普京", expand=False))
+def test_words_are_anded_in_mode_all(searcher):
+    both = set(all_hits(searcher, "拜登 普京", expand=False, mode="all"))
     assert both == set(all_hits(searcher, "拜登", expand=False)) & set(all_hits(searcher, "普京", expand=False))
     assert both
+
+
+def test_best_match_ranks_passages_with_every_word_first_then_the_rest(searcher):
+    biden, putin = set(all_hits(searcher, "拜登", expand=False)), set(all_hits(searcher, "普京", expand=False))
+    r = searcher.search("拜登 普京", expand=False, limit=100)
+    keys = [(h.article, h.passage) for h in r.hits]
+    assert set(keys) == biden | putin and r.total == len(biden | putin)
+    assert r.total_all == len(biden & putin)
+    assert set(keys[:r.total_all]) == biden & putin  # every word first
+    for h in r.hits[r.total_all:]:
+        assert h.missing == (["普京"] if (h.article, h.passage) in biden else ["拜登"])
+    assert all(h.missing == [] for h in r.hits[:r.total_all])
 
 
 def test_or_not_and_parentheses(searcher):
@@ -144,8 +159,10 @@ def test_or_not_and_parentheses(searcher):
     without = set(all_hits(searcher, "俄羅斯 -蒲亭", expand=False))
     assert without and not without & a
     assert set(all_hits(searcher, "俄羅斯 NOT 蒲亭", expand=False)) == without
-    grouped = set(all_hits(searcher, "(蒲亭 OR 普京) 美國", expand=False))
+    grouped = set(all_hits(searcher, "(蒲亭 OR 普京) 美國", expand=False, mode="all"))
     assert grouped and grouped <= a | b
+    assert set(all_hits(searcher, "+(蒲亭 OR 普京) 美國", expand=False)) == a | b
+    assert set(all_hits(searcher, "(蒲亭 OR 普京) AND 美國", expand=False)) == grouped
 
 
 # ---------------------------------------------------------------- fields
@@ -307,6 +324,19 @@ def test_too_many_terms_is_refused_quickly_and_a_quoted_passage_is_not(searcher)
     sentence = "俄羅斯作為前蘇聯的主要繼承國，隨著社會制度的轉型陷入了空前嚴重的國內政治、經濟和民族危機"
     paragraph = searcher.article(A000).paragraphs[3].text  # about 90 distinct words
     started = time.perf_counter()
-    r = searcher.search(paragraph)
+    r = searcher.search(paragraph, mode="all")
     assert "the limit is 64" in r.error and time.perf_counter() - started < 2
     assert set(all_hits(searcher, f'"{sentence}"')) == {(A000, "p4")}
+    # best match: a pasted paragraph is a bag of its most informative words, never refused
+    r = searcher.search(paragraph)
+    assert r.error is None and (r.hits[0].article, r.hits[0].passage) == (A000, "p4") and not r.ignored
+
+
+def test_a_long_pasted_text_keeps_its_longest_words_within_the_term_limit(searcher, monkeypatch):
+    monkeypatch.setenv("JIANSUO_MAX_TERMS", "6")
+    paragraph = searcher.article(A000).paragraphs[3].text
+    r = searcher.search(paragraph)
+    assert r.error is None and (r.hits[0].article, r.hits[0].passage) == (A000, "p4")
+    assert len(r.ignored) > 20 and "聯合國安理會" not in r.ignored and "俄羅斯聯邦" not in r.ignored
+    assert max(len(w) for w in r.ignored) <= 4  # the longest words are kept
+    assert "the limit is 6" in searcher.search(paragraph, mode="all").error

@@ -183,15 +183,16 @@ def test_api_search_is_the_cli_json(client, seed_index):
     from indexer.cli import main
 
     d = client.get("/api/search?q=俄罗斯 外交").get_json()
-    assert list(d) == ["query", "total", "took_ms", "expanded", "hits", "page", "limit", "facets"]
+    assert list(d) == ["query", "total", "took_ms", "expanded", "hits", "page", "limit", "facets",
+                       "total_all", "mode", "suggestions", "ignored", "sort"]
     assert d["query"] == "俄罗斯 外交" and d["total"] > d["limit"] == len(d["hits"]) == 10
     assert set(d["hits"][0]) == {"article", "title", "passage", "kind", "section", "text", "snippet",
-                                 "score", "notes", "position", "year", "page", "page_label"}
+                                 "score", "notes", "position", "year", "page", "page_label", "missing"}
     assert {(h["page"], h["page_label"]) for h in d["hits"]} == {(None, None)}  # text articles have no pages
     cli = json.loads(CliRunner().invoke(main, ["search", "俄罗斯 外交", "--json", "--index", str(seed_index)]).output)
     assert {**cli, "took_ms": 0} == {**d, "took_ms": 0}
     faceted = client.get("/api/search?q=俄罗斯 外交&facets=1").get_json()["facets"]
-    assert set(faceted) == {"article", "kind", "year", "section"}
+    assert set(faceted) == {"article", "kind", "year", "section", "author"}
     assert sum(faceted["article"].values()) == d["total"]
 
 
@@ -230,24 +231,29 @@ def test_undecodable_urls_never_fail(client, url):
     assert client.get(url).status_code in (200, 400, 404)
 
 
-@pytest.mark.parametrize("q, message", [
-    ("", "Nothing to search for"), ("title:", "Nothing to search for"), ("*", "Nothing to search for"),
-    ("x" * 10_000, "The query is 10,000 characters long; the limit is 1,000"),
+@pytest.mark.parametrize("q, message, zh", [
+    ("", "Nothing to search for", "沒有可搜尋的內容"), ("title:", "Nothing to search for", "沒有可搜尋的內容"),
+    ("*", "Nothing to search for", "沒有可搜尋的內容"),
+    ("x" * 10_000, "The query is 10,000 characters long; the limit is 1,000", "查詢有 10,000 個字，上限是 1,000 個字"),
 ])
-def test_rejected_queries_show_the_error(client, q, message):
-    text = page(client, "/search?" + f"q={q}")
-    assert message in visible(re.search(r'data-error="query">(.*?)</p>', text, re.S).group(1))
-    assert "data-hit" not in text
+def test_rejected_queries_show_the_error_in_the_pages_language(client, q, message, zh):
+    for lang, expected in (("zh", zh), ("en", message)):
+        text = page(client, f"/search?lang={lang}&q={q}")
+        shown = visible(re.search(r'data-error="query">(.*?)</p>', text, re.S).group(1))
+        assert expected in shown and ("Nothing" in shown or "query is" in shown) is (lang == "en")
+        assert "data-hit" not in text
     assert message in assert_json_error(client.get("/api/search", query_string={"q": q}), 400)["error"]
 
 
 TOO_LONG = "The query is 1,001 characters long; the limit is 1,000"
+TOO_LONG_ZH = "查詢有 1,001 個字，上限是 1,000 個字"
 
 
 @pytest.mark.parametrize("url", ["/search", "/sources", "/concordance", "/glossary", f"/articles/{A000}"])
 def test_every_page_rejects_a_long_query_with_the_same_message(client, url):
     text = page(client, url + "?q=" + "俄" * 1001)
-    assert TOO_LONG in visible(text) and "data-hit" not in text and "<mark>" not in text
+    assert TOO_LONG_ZH in visible(text) and "data-hit" not in text and "<mark>" not in text
+    assert TOO_LONG in visible(page(client, url + "?lang=en&q=" + "俄" * 1001))
 
 
 @pytest.mark.parametrize("url", ["/api/search", "/api/sources", "/api/concordance", "/api/glossary", "/export"])
@@ -255,8 +261,8 @@ def test_every_api_rejects_a_long_query_with_the_same_message(client, url):
     r = client.get(url, query_string={"q": "俄" * 1001})
     if url.startswith("/api/"):
         assert TOO_LONG in assert_json_error(r, 400)["error"]
-    else:
-        assert r.status_code == 400 and TOO_LONG in visible(r.get_data(as_text=True))
+    else:  # an HTML page: in the page's language
+        assert r.status_code == 400 and TOO_LONG_ZH in visible(r.get_data(as_text=True))
 
 
 def test_user_text_is_escaped_everywhere(client):
@@ -309,9 +315,12 @@ def test_reader_links_urls_safely_and_flags_problems(client):
     text = page(client, f"/articles/{A000}")
     assert ('<a href="http://www.state.gov/r/pa/ei/bgn/3183.htm" rel="noopener noreferrer nofollow">'
             "http://www.state.gov/r/pa/ei/bgn/3183.htm</a>") in element(text, "li", "n1")
-    assert "empty: the note has no text" in element(text, "li", "n5")
-    assert "self-reference" in element(text, "li", "n13")
+    assert "⚠ 空白：這個註釋沒有內容" in element(text, "li", "n5")  # in the page's language
+    assert "⚠ 自我指涉：同註13 指向第 13 註本身" in element(text, "li", "n13")
     assert "data-problem" not in element(text, "li", "n6")
+    english = page(client, f"/articles/{A000}?lang=en")
+    assert "⚠ empty: the note has no text" in element(english, "li", "n5")
+    assert "⚠ self-reference: 同註13 refers to note 13 itself" in element(english, "li", "n13")
 
 
 def test_reader_marks_the_query_in_traditional_text(client):
@@ -645,3 +654,127 @@ def test_article_json_does_not_show_server_paths(tmp_path):
     build_index([folder], tmp_path / "ix")
     d = create_app({"INDEX_DIR": str(tmp_path / "ix"), "TESTING": True}).test_client().get("/api/articles/cut").get_json()
     assert d["warnings"] and "secret-folder" not in json.dumps(d, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("message", [
+    "empty: the note has no text", "self-reference: 同註13 refers to note 13 itself",
+    "unresolved reference: no earlier note by 王五", "bad reference: 同前註 refers to the previous note, not an earlier note",
+    "bad reference: 同註9 refers to note 9, not an earlier note", "truncated: the text stops mid-sentence at “羅斯在世界各地的”",
+    "duplicate definition: note 3 is defined more than once; the first is kept", "no marker: no paragraph cites note 2",
+    "missing definition: note 4 is cited in p1, p2 but never defined",
+])
+def test_every_note_problem_reads_in_both_languages(app, message):
+    from indexer.parse.problems import read_problem
+    from web.i18n import problem_text
+
+    kind, _ = read_problem(message)
+    for lang, has_han in (("en", False), ("zh", True)):
+        with app.test_request_context(f"/?lang={lang}"):
+            text = problem_text(message)
+        assert text != "" and "{" not in text
+        assert (text == message) is (lang == "en"), text
+        assert bool(re.search(r"[\u4e00-\u9fff]{2}", text.split(":")[0].split("：")[0])) is has_han, text
+
+
+def test_the_api_index_lists_every_route_with_a_working_example(client, app):
+    d = client.get("/api/").get_json()
+    api_rules = {r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/api/") and r.rule != "/api/"}
+    listed = {r["path"].replace("<id>", "<article_id>") for r in d["routes"]}
+    assert listed == api_rules
+    for route in d["routes"]:
+        example = route["example"].replace("<id>", A000)
+        assert client.get(example).status_code == 200, example
+
+
+def test_an_empty_index_says_how_to_add_articles(tmp_path):
+    from indexer.index import build_index
+    from web import create_app
+
+    (tmp_path / "empty").mkdir()
+    build_index([tmp_path / "empty"], tmp_path / "ix")
+    text = create_app({"INDEX_DIR": str(tmp_path / "ix"), "TESTING": True}).test_client().get("/").get_data(as_text=True)
+    assert "索引裡還沒有文章" in text and f"jiansuo index ~/articles --index {tmp_path / 'ix'}" in text
+
+
+def test_search_page_shows_missing_words_suggestions_and_mode_all(client):
+    text = page(client, "/search?q=拜登 普京&expand=0&n=100")
+    total, total_all = int(attrs(text, "data-total")[0]), int(attrs(text, "data-total-all")[0])
+    assert 0 < total_all < total
+    missing = re.findall(r"data-missing>(.*?)</span>", text, re.S)
+    assert len(missing) == total - total_all
+    assert all(m in ("缺少：<s>拜登</s>", "缺少：<s>普京</s>") for m in missing)
+    strict = page(client, "/search?q=拜登 普京&expand=0&n=100&mode=all")
+    assert attrs(strict, "data-total") == [str(total_all)] and "data-missing" not in strict
+    assert 'data-mode="best"' in strict and 'data-mode="all"' in text
+    api = client.get("/api/search?q=拜登 普京&expand=0&mode=all").get_json()
+    assert (api["total"], api["mode"]) == (total_all, "all")
+    fixed = page(client, "/search?q=普金&lang=en")
+    assert "Did you mean: " in fixed and 'data-suggestion="普京"' in fixed
+    assert client.get("/api/search?q=Puttin").get_json()["suggestions"][0] == "Putin"
+    quoted = page(client, '/search?q=誰是蒲亭 "<i>普丁</i>"&expand=0')  # a quotation found nowhere
+    assert "<s>&lt;i&gt;普丁&lt;/i&gt;</s>" in quoted and "<i>普丁" not in quoted
+
+
+# ---------------------------------------------------------------- search page: order, filters, advice
+
+
+def test_sort_links_and_the_api_sort(client):
+    text = page(client, "/search?q=俄羅斯")
+    assert attrs(text, "data-sort-key") == ["newest", "oldest"]
+    newest = client.get("/api/search?q=俄羅斯&sort=newest&n=100").get_json()
+    assert newest["sort"] == "newest" and newest["hits"][0]["article"] == A000 and newest["hits"][-1]["article"] == A003
+
+
+def test_filter_chips_speak_the_pages_language(client):
+    text = page(client, f"/search?q=俄羅斯&kind=paragraph&article={A003}&author=連弘宜")
+    chips = [visible(c) for c in re.findall(r'data-remove-filter="\w+">(.*?)</a>', text)]
+    assert chips == [f"文章: {T003} ×", "段落類型: 正文 ×", "作者: 連弘宜 ×"]
+    facet = re.search(r'data-facet="kind">(.*?)</section>', text, re.S).group(1)
+    assert "正文" in visible(facet) and "paragraph" not in visible(facet)
+
+
+def test_years_are_listed_newest_first(client, tmp_path):
+    from indexer.index import build_index
+    from web import create_app
+
+    folder = tmp_path / "a"
+    folder.mkdir()
+    for i, year in enumerate((2001, 2019, 2007)):
+        (folder / f"a{i}.txt").write_text(f"標題{i}\n\n（投稿日期：{year} 年 1 月 2 日）\n\n壹、前言\n\n外交政策的研究。\n",
+                                          "utf-8")
+    build_index([folder], tmp_path / "ix")
+    d = create_app({"INDEX_DIR": str(tmp_path / "ix"), "TESTING": True}).test_client().get(
+        "/api/search?q=外交&facets=1").get_json()
+    assert list(d["facets"]["year"]) == ["2019", "2007", "2001"]
+
+
+def test_advice_when_nothing_matches(client):
+    text = page(client, '/search?q="俄羅斯的強勢石油" 蘇聯&mode=all&kind=footnote')
+    links = dict(zip(attrs(text, "data-advice-link"), re.findall(r'data-advice-link="\w+">([^<]*)<', text)))
+    assert set(links) >= {"unquote", "best", "unfilter"}
+    assert links["unquote"] == "拿掉引號：俄羅斯的強勢石油 蘇聯"
+    assert "改用簡體" not in text
+
+
+def test_each_article_says_how_many_passages_it_has(client):
+    text = page(client, "/search?q=俄羅斯")
+    counts = {int(n) for n in attrs(text, "data-in-article")}
+    assert counts and max(counts) > 10
+    assert re.search(rf'href="/search\?q=%E4%BF%84%E7%BE%85%E6%96%AF&amp;article={A000}"', text)
+
+
+def test_every_message_renders_in_both_languages():
+    """Each key formats with its own placeholders in zh-Hant and en; the zh side is Chinese."""
+    import string
+
+    from web.i18n import LANGS, STRINGS, text
+
+    # the link to the other language speaks that language; JSON and CC-CEDICT are names
+    not_chinese = {"switch_lang", "switch_lang_label", "json", "source_cedict"}
+    for key, pair in STRINGS.items():
+        names = {f for s in pair for _lit, f, _spec, _conv in string.Formatter().parse(s) if f}
+        for lang in LANGS:
+            rendered = text(key, lang, **{n: 1234 for n in names}) if names else text(key, lang)
+            assert "{" not in rendered, (key, lang)
+            if lang == "zh" and key not in not_chinese:
+                assert re.search(r"[\u4e00-\u9fff]", rendered), (key, rendered)

@@ -19,6 +19,34 @@ def error(message: str, status: int):
     return response
 
 
+ROUTES = [
+    ("/api/search", "Passages matching a query, one page at a time (= jiansuo search --json).",
+     {"q": "the query (words, \"phrases\", OR, -word, title: author: keyword: abstract: section: source: year:)",
+      "page": "page number, from 1", "n": "hits per page (max_page_size)", "expand": "0: no glossary expansion",
+      "facets": "1: add counts per article, kind, year, section",
+      "article / kind / year / section": "filters (facet values)"},
+     "/api/search?q=俄罗斯 外交&facets=1"),
+    ("/api/articles", "Every indexed article's card.", {}, "/api/articles"),
+    ("/api/articles/<id>", "One parsed article (= jiansuo parse --json).", {}, "/api/articles/<id>"),
+    ("/api/sources", "Cited sources and the sentences citing them.",
+     {"q": "author, title, publisher or URL", "page": "page number", "n": "sources per page"},
+     "/api/sources?q=whitehouse.gov"),
+    ("/api/concordance", "Every occurrence of a phrase with its context.",
+     {"q": "the phrase", "sort": "position | left | right", "width": "characters of context (5-60)"},
+     "/api/concordance?q=蘇聯解體&sort=left"),
+    ("/api/glossary", "Term pairs and variants.", {"q": "a member to look for", "found": "1: only mined terms"},
+     "/api/glossary?q=普京"),
+]
+
+
+@bp.route("/")
+def index():
+    """List the API's routes with their parameters and an example each."""
+    return jsonify({"routes": [{"path": path, "description": what, "parameters": params, "example": example}
+                               for path, what, params, example in ROUTES],
+                    "errors": '{"ok": false, "error": "…", "status": 400}'})
+
+
 @bp.route("/search")
 def search():
     """Return the JSON of ``jiansuo search --json`` (``facets=1`` adds counts; rejected query: 400)."""

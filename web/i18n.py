@@ -54,9 +54,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "n_in_articles": ("，分屬 {n} 篇文章", " in {n} articles"),
     "took": ("（{ms} 毫秒）", " ({ms} ms)"),
     "no_results": ("沒有找到相符的段落。", "No passage matches."),
-    "no_results_hint": ("試試較短的詞、拿掉引號，或改用簡體／英文。",
-                        "Try fewer words, drop the quotes, or use another script or English."),
     "also_searched": ("同時搜尋：", "Also searched: "),
+    "n_all": ("，其中 {n} 個含全部詞語", ", {n} with every word"),
+    "missing": ("缺少：", "Missing: "),
+    "did_you_mean": ("您是不是要找：", "Did you mean: "),
+    "ignored": ("查詢過長，已略去：", "Query too long; left out: "),
+    "only_all": ("只看含全部詞語的段落", "Only passages with every word"),
+    "also_some": ("也列出只含部分詞語的段落", "Also list passages with some of the words"),
     "search_without": ("只搜尋原詞", "search without these"),
     "expansion_off": ("未擴展譯名。", "Names were not expanded."),
     "search_with": ("擴展譯名", "expand names"),
@@ -66,6 +70,26 @@ STRINGS: dict[str, tuple[str, str]] = {
     "facet_year": ("年份", "Year"),
     "facet_section": ("章節", "Section"),
     "facet_kind": ("段落類型", "Passage kind"),
+    "facet_author": ("作者", "Author"),
+    "sort_by": ("排序：", "Sort: "),
+    "sort_relevance": ("相關度", "relevance"),
+    "sort_newest": ("最新", "newest"),
+    "sort_oldest": ("最舊", "oldest"),
+    "n_in_this_article": ("本文共 {n} 個相符段落，全部列出", "{n} passages in this article: show them all"),
+    "no_passage_has_all": ("沒有段落包含所有的詞。", "No passage holds every word."),
+    "try": ("可以試試：", "You could try:"),
+    "advice_unquote": ("拿掉引號：{q}", "without quotes: {q}"),
+    "advice_best": ("列出包含部分詞語的段落", "passages holding some of the words"),
+    "advice_unfilter": ("移除所有篩選", "without the filters"),
+    "advice_expand": ("擴展譯名與異體詞", "with other names and variants"),
+    "advice_drop": ("少一個詞：{q}", "one word fewer: {q}"),
+    "keys_title": ("鍵盤快捷鍵", "Keyboard shortcuts"),
+    "key_slash": ("跳到搜尋框", "go to the search box"),
+    "key_j": ("下一個結果", "next hit"),
+    "key_k": ("上一個結果", "previous hit"),
+    "key_enter": ("開啟所選結果", "open the selected hit"),
+    "key_help": ("顯示這份說明", "show this help"),
+    "close": ("關閉", "Close"),
     "remove_filter": ("移除篩選", "remove filter"),
     "filters_active": ("已篩選：", "Filtered by: "),
     "kind_title": ("標題", "title"),
@@ -83,6 +107,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     # articles and reader
     "articles_title": ("文章", "Articles"),
     "n_articles": ("索引中共有 {n} 篇文章", "{n} articles in the index"),
+    "empty_index": ("索引裡還沒有文章。把文章所在的資料夾加入索引：", "The index holds no article yet. Add the folder that holds your articles:"),
+    "empty_index_formats": ("可讀取 PDF、純文字（.txt）與 Markdown（.md）；再執行一次即更新有變動的檔案。",
+                            "PDF, plain text (.txt) and Markdown (.md) are read; run it again to pick up changed files."),
     "authors": ("作者", "Authors"),
     "submitted": ("收稿日期", "Submitted"),
     "accepted": ("接受刊登日期", "Accepted"),
@@ -169,6 +196,37 @@ STRINGS: dict[str, tuple[str, str]] = {
     "back_home": ("回首頁", "Back to the home page"),
     "bad_format": ("不支援的格式：{f}；請用 bibtex、ris 或 csl。", "Unknown format {f}; use bibtex, ris or csl."),
     "bad_export": ("請指定 source=、article= 或 q=。", "Give source=, article= or q= to export."),
+    "cite_this": ("引用本文", "Cite this article"),
+    # note problems (indexer/parse/problems.py names the kinds)
+    "problem_empty": ("空白：這個註釋沒有內容", "empty: the note has no text"),
+    "problem_self_reference": ("自我指涉：{ref} 指向第 {n} 註本身", "self-reference: {ref} refers to note {n} itself"),
+    "problem_unresolved_reference": ("無法對應：前面沒有 {author} 的註釋", "unresolved reference: no earlier note by {author}"),
+    "problem_bad_reference": ("指向錯誤：{ref} 指向{target}，不是前面的註釋",
+                              "bad reference: {ref} refers to {target}, not an earlier note"),
+    "problem_truncated": ("不完整：文字在「{tail}」處中斷", "truncated: the text stops mid-sentence at “{tail}”"),
+    "problem_duplicate_definition": ("重複定義：第 {n} 註出現不只一次，保留第一個",
+                                     "duplicate definition: note {n} is defined more than once; the first is kept"),
+    "problem_no_marker": ("沒有標號：沒有段落引用第 {n} 註", "no marker: no paragraph cites note {n}"),
+    "problem_missing_definition": ("缺少內容：第 {n} 註在 {where} 被引用，但沒有註釋內容",
+                                   "missing definition: note {n} is cited in {where} but never defined"),
+    "the_previous_note": ("前一註", "the previous note"),
+    # query errors (the codes of indexer.errors.QueryError)
+    "qerr_too_long": ("查詢有 {n:,} 個字，上限是 {limit:,} 個字。請搜尋較短的詞語。",
+                      "The query is {n:,} characters long; the limit is {limit:,}. Search for a shorter phrase."),
+    "qerr_empty_query": ("沒有可搜尋的內容。請輸入詞語、加引號的「片語」，或 title:俄羅斯 這樣的欄位。",
+                         'Nothing to search for. Type a word, a "quoted phrase" or a field such as title:俄羅斯.'),
+    "qerr_all_negated": ("每個詞都被排除了。請加上要找的詞，例如：俄羅斯 -蒲亭。",
+                         "Every term is negated. Add a term to search for, e.g. 俄羅斯 -蒲亭."),
+    "qerr_too_many_terms": ("查詢有 {n} 個詞，上限是 {limit} 個。長段文字請加引號，當作一個片語搜尋。",
+                            'The query has {n} terms; the limit is {limit}. Put a long passage in quotes to search '
+                            'for it as one "phrase".'),
+    "qerr_bad_year": ("「{value}」不是年份；請用 year:2007 或 year:2000-2010 這樣的範圍。",
+                      "{value} is not a year; use year:2007 or a range such as year:2000-2010."),
+    "qerr_timeout": ("搜尋超過 {ms:,} 毫秒，已停止。請改用較少或較罕見的詞，或加引號的片語。",
+                     "The search took longer than {ms:,} ms and was stopped. Search for fewer or rarer words, "
+                     "or a quoted phrase."),
+    "copy": ("複製", "Copy"),
+    "copied": ("已複製", "Copied"),
     "nothing_to_export": ("沒有可匯出的參考文獻：這篇文章沒有引用來源。", "Nothing to export: no cited source here."),
 }
 
@@ -195,6 +253,29 @@ def t(key: str, **kw) -> str:
     return text(key, current_lang(), **kw)
 
 
+def error_text(err) -> str:
+    """Return a library error (or a search result's error) in the language of this request."""
+    code = getattr(err, "code", None) or getattr(err, "error_code", None)
+    params = getattr(err, "params", None) or getattr(err, "error_params", None) or {}
+    if code and f"qerr_{code}" in STRINGS:
+        return t(f"qerr_{code}", **params)
+    return getattr(err, "error", None) or str(err)
+
+
+def problem_text(message: str) -> str:
+    """Return a note's problem message in the language of this request."""
+    from indexer.parse.problems import read_problem
+
+    found = read_problem(message)
+    if found is None:
+        return message
+    kind, values = found
+    if kind == "bad_reference":
+        target = values["target"]
+        values["target"] = t("the_previous_note") if target == "the previous note" else t("note_n", n=target[5:])
+    return t(f"problem_{kind}", **values)
+
+
 def remember_lang(response):
     """Store an explicit ``?lang=`` choice in a cookie for a year."""
     asked = request.args.get("lang")
@@ -207,6 +288,8 @@ def init_app(app) -> None:
     """Expose ``t``, the language and its ``lang`` attribute to templates."""
     app.after_request(remember_lang)
     app.add_template_global(t, "t")
+    app.add_template_global(problem_text, "problem_text")
+    app.add_template_global(error_text, "error_text")
 
     @app.context_processor
     def inject():

@@ -10,12 +10,15 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from indexer.analysis import article_language
 from indexer.backends import Backend
 from indexer.errors import JiansuoError
 from indexer.index.schema import PASSAGE_KINDS
 from indexer.model import SearchResult
 from indexer.search.highlight import Highlighter
 from indexer.sources import search_sources
+from indexer.sources.cite import chinese_reference, english_reference
+from web.i18n import error_text, t
 from web.render import body_blocks, note_views, reference_views
 
 _VALID = {  # the filters a search accepts, each with its check
@@ -23,7 +26,9 @@ _VALID = {  # the filters a search accepts, each with its check
     "kind": lambda v: v in PASSAGE_KINDS,
     "year": re.compile(r"\d{4}").fullmatch,
     "section": re.compile(r"s\d{1,4}").fullmatch,
+    "author": lambda v: 0 < len(v) <= 100,
 }
+SORTS = ("relevance", "newest", "oldest")
 MAX_PAGE = 1000
 
 
@@ -50,18 +55,22 @@ class SearchParams:
     limit: int = 10
     expand: bool = True
     filters: dict[str, str] = field(default_factory=dict)
+    mode: str = "best"
+    sort: str = "relevance"
 
     def args(self, **changes) -> dict:
         """Return the URL arguments of this search with ``changes`` (None drops an argument)."""
         d = {"q": self.q, "page": self.page if self.page > 1 else None,
              "n": self.limit if self.limit != 10 else None,
-             "expand": None if self.expand else 0, **self.filters}
+             "expand": None if self.expand else 0,
+             "mode": self.mode if self.mode != "best" else None,
+             "sort": self.sort if self.sort != "relevance" else None, **self.filters}
         d.update(changes)
         return {k: v for k, v in d.items() if v is not None}
 
 
 def search_params(args, max_page_size: int) -> SearchParams:
-    """Read q, page, n, expand and the filters (article, kind, year, section) from ``args``."""
+    """Read q, page, n, expand, mode and the filters (article, kind, year, section) from ``args``."""
     filters = {}
     for name, valid in _VALID.items():
         value = (args.get(name) or "").strip()
@@ -73,13 +82,15 @@ def search_params(args, max_page_size: int) -> SearchParams:
         limit=as_int(args.get("n"), 10, 1, max_page_size),
         expand=args.get("expand", "1") not in ("0", "false", "no", "off"),
         filters=filters,
+        mode="all" if args.get("mode") == "all" else "best",
+        sort=args.get("sort") if args.get("sort") in SORTS else "relevance",
     )
 
 
 def run_search(b: Backend, p: SearchParams, max_query: int, facets: bool = True) -> SearchResult:
     """Run a search with its filters (and facets); a rejected query comes back with ``error`` set."""
     return b.search(p.q, limit=p.limit, page=p.page, expand=p.expand, facets=facets,
-                    filters=p.filters, max_query=max_query)
+                    filters=p.filters, max_query=max_query, mode=p.mode, sort=p.sort)
 
 
 def search_page(b: Backend, p: SearchParams, max_query: int) -> dict:
@@ -92,7 +103,7 @@ def search_page(b: Backend, p: SearchParams, max_query: int) -> dict:
     sections = meta.get(p.filters.get("article"), {}).get("sections", {})
     label = {"article": lambda v: meta.get(v, {}).get("title", v), "section": lambda v: sections.get(v, v)}
     facets = []
-    for name in ("article", "year", "kind", "section"):
+    for name in ("article", "author", "year", "kind", "section"):
         if name == "section" and "article" not in p.filters:
             continue  # section ids are only unique within one article
         items = [{"value": v, "label": label.get(name, str)(v), "count": c, "active": p.filters.get(name) == v}
@@ -100,8 +111,38 @@ def search_page(b: Backend, p: SearchParams, max_query: int) -> dict:
         if items:
             facets.append({"name": name, "items": items})
     pages = max(1, math.ceil(result.total / p.limit)) if result.total else 1
-    return {"result": result, "groups": groups, "facets": facets, "params": p,
+    kind = {k: t(f"kind_{k}") for k in PASSAGE_KINDS}
+    labels = {**label, "kind": kind.get}
+    filter_labels = {name: labels.get(name, str)(value) or value for name, value in p.filters.items()}
+    for facet in facets:
+        if facet["name"] == "kind":
+            for item in facet["items"]:
+                item["label"] = kind.get(item["value"], item["value"])
+    return {"result": result, "groups": groups, "facets": facets, "params": p, "filter_labels": filter_labels,
+            "advice": advice(p, result) if not result.error else [],
             "pages": min(pages, MAX_PAGE), "n_articles": len(result.facets.get("article", {}))}
+
+
+def advice(p: SearchParams, result: SearchResult) -> list[tuple[str, dict]]:
+    """Return what to try when nothing (or nothing with every word) matches: (kind, URL arguments)."""
+    out = []
+    if result.total and not result.total_all or not result.total:
+        unquoted = " ".join(p.q.replace("「", " ").replace("」", " ").replace("“", " ").replace("”", " ")
+                            .replace('"', " ").split())
+        if unquoted != p.q.strip():
+            out.append(("unquote", p.args(q=unquoted, page=None)))
+        if p.mode == "all":
+            out.append(("best", p.args(mode=None, page=None)))
+        if p.filters:
+            out.append(("unfilter", {"q": p.q, **({"mode": p.mode} if p.mode != "best" else {})}))
+        if not p.expand:
+            out.append(("expand", p.args(expand=None, page=None)))
+        words = p.q.split()
+        if len(words) > 1 and not result.total:
+            for i in range(len(words)):
+                shorter = " ".join(words[:i] + words[i + 1:])
+                out.append(("drop", p.args(q=shorter, page=None)))
+    return out[:6]
 
 
 # ---------------------------------------------------------------- reader
@@ -119,14 +160,16 @@ def article_page(b: Backend, article_id: str, q: str, expand: bool, note_label, 
         try:
             hl = b.highlighter(q, expand=expand, max_query=max_query)
         except JiansuoError as err:
-            error = str(err)
+            error = error_text(err)
     title = {lang: hl.spans("title", getattr(article.title, lang)) for lang in ("zh", "en")}
     abstract = {lang: hl.spans(f"abstract-{lang}", getattr(article.abstract, lang)) for lang in ("zh", "en")}
     keywords = "\n".join(x for x in ("、".join(article.keywords.zh), ", ".join(article.keywords.en)) if x)
     hl.spans("keywords", keywords)
     blocks, refs = body_blocks(article, hl, note_label)
     notes = note_views(article, hl, refs)
-    return {"article": article, "card": b.cards()[article_id], "title_spans": title,
+    cite = {"zh": chinese_reference(article), "en": english_reference(article)}
+    return {"article": article, "card": b.cards()[article_id], "title_spans": title, "cite": cite,
+            "article_lang": article_language(article),
             "abstract_spans": abstract, "blocks": blocks, "notes": notes,
             "references": reference_views(article, hl),
             "marked": hl.marked, "q": q, "expand": expand, "error": error}

@@ -10,9 +10,11 @@ from indexer.errors import QueryError
 from indexer.search.concordance import SORT_KEYS
 from indexer.search.query import check_length
 from indexer.sources import find_source, search_sources
+from indexer.sources.cite import article_citation
 from indexer.sources.export import citations_of, to_bibtex, to_csl_json, to_ris
 from web import pages
-from web.i18n import t
+from web.hooks import wants_json
+from web.i18n import error_text, t
 from web.render import marked
 from web.state import backend
 
@@ -42,7 +44,7 @@ def query_arg(name: str = "q") -> tuple[str, str | None]:
     try:
         check_length(q, limits()[0])
     except QueryError as err:
-        return q, str(err)
+        return q, str(err) if wants_json() else error_text(err)  # the API speaks English
     return q, None
 
 
@@ -62,7 +64,7 @@ def timed(name: str, ms: float) -> None:
 @bp.route("/")
 def index():
     """Show the search box, the query language with examples, and the indexed articles."""
-    return render_template("index.html", examples=EXAMPLES, cards=backend().cards())
+    return render_template("index.html", examples=EXAMPLES, cards=backend().cards(), index_location=backend().location)
 
 
 @bp.route("/articles")
@@ -133,6 +135,16 @@ def export_response(items, fmt: str, name: str) -> Response:
     name = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in name)[:100]
     return Response(write(items), headers={
         "Content-Type": mimetype, "Content-Disposition": f'attachment; filename="{name}.{ext}"'})
+
+
+@bp.route("/articles/<article_id>/cite.<ext>")
+def cite(article_id: str, ext: str):
+    """Download the article's own citation (``.bib``, ``.ris`` or ``.json`` for CSL-JSON)."""
+    fmt = {"bib": "bibtex", "ris": "ris", "json": "csl"}.get(ext)
+    article = indexed_article(article_id)
+    if fmt is None or article is None:
+        abort(404)
+    return export_response(article_citation(article), fmt, f"{article_id}-cite")
 
 
 @bp.route("/articles/<article_id>/references.<ext>")

@@ -92,8 +92,14 @@ class Backend(ABC):
     @abstractmethod
     def search(self, q: str, limit: int = 10, page: int = 1, expand: bool = True,
                facets: bool = False, filters: dict[str, str] | None = None,
-               max_query: int | None = None) -> SearchResult:
-        """Run one query; a rejected query comes back with ``error`` set."""
+               max_query: int | None = None, mode: str = "best", sort: str = "relevance") -> SearchResult:
+        """Run one query; a rejected query comes back with ``error`` set.
+
+        ``mode="best"`` ranks passages holding only some of the words after those
+        holding all; ``mode="all"`` returns only passages holding every word.
+        ``sort`` is ``relevance``, ``newest`` or ``oldest`` (by the article's date).
+        ``filters`` may name an ``article``, ``kind``, ``year``, ``section`` or ``author``.
+        """
 
     @abstractmethod
     def highlighter(self, q: str, expand: bool = True, max_query: int | None = None) -> Highlighter:

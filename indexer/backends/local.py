@@ -111,15 +111,14 @@ class LocalBackend(Backend):
 
     def search(self, q: str, limit: int = 10, page: int = 1, expand: bool = True,
                facets: bool = False, filters: dict[str, str] | None = None,
-               max_query: int | None = None) -> SearchResult:
+               max_query: int | None = None, mode: str = "best", sort: str = "relevance") -> SearchResult:
         with self._searcher() as s:
             return s.search(q, limit=limit, page=page, expand=expand, facets=facets,
-                            filters=filters, max_query=max_query)
+                            filters=filters, max_query=max_query, mode=mode, sort=sort)
 
     def highlighter(self, q: str, expand: bool = True, max_query: int | None = None) -> Highlighter:
         with self._searcher() as s:
-            compiled = s.compile(q, expand, max_query)
-        return Highlighter(compiled.words, compiled.phrases)
+            return s.compile(q, expand, max_query).highlighter()
 
     def passages_matching(self, phrase: str) -> list[tuple[str, str, str]]:
         with self._searcher() as s:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
+from indexer.analysis import article_language
 from indexer.index.columns import article_key
 from indexer.index.passages import article_year, passages
 from indexer.index.schema import KIND_BOOST, PASSAGE_KINDS
@@ -56,8 +57,11 @@ def article_documents(article: Article, path: str, sha: str) -> list[dict]:
         meta={
             "title": article.title.zh or article.title.en or aid,
             "title_en": article.title.en,
+            "lang": article_language(article),
             "authors": names,
+            "people": [a.name.zh or a.name.en for a in article.authors if a.name.zh or a.name.en],
             "year": year,
+            "date": article.dates.published or article.dates.accepted or article.dates.submitted,
             "sections": {s.id: s.title for s in article.sections},
             "pairs": [asdict(p) for p in mine_article(article)],
         },

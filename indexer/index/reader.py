@@ -22,6 +22,24 @@ from indexer.model import Article
 _KIND_BOOSTS = np.array([KIND_BOOST[k] for k in PASSAGE_KINDS])
 
 
+def _block_arrays(matcher, offset: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return a Whoosh posting list's ids (plus ``offset``) and weights, read a block at a time."""
+    ids, weights = [], []
+    while matcher.is_active():
+        matcher._read_ids()
+        matcher._read_weights()
+        ids.append(np.asarray(matcher._ids, dtype=np.int64))
+        w = matcher._weights
+        weights.append(np.asarray(w, dtype=np.float64) if len(w) == len(matcher._ids)
+                       else np.full(len(matcher._ids), float(w[0]) if len(w) else 1.0))
+        if matcher._lastblock:
+            break
+        matcher._next_block()
+    if not ids:
+        return np.zeros(0, np.int64), np.zeros(0)
+    return np.concatenate(ids) + offset, np.concatenate(weights)
+
+
 class Snapshot:
     """One commit of the index in ``store``; use as a context manager or call :meth:`close`."""
 
@@ -33,6 +51,10 @@ class Snapshot:
         self.generation: int = self.searcher.reader().generation()
         self._docs_of_pids: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._arthash: np.ndarray | None = None
+        self._kinds: np.ndarray | None = None
+        self._sections: tuple[np.ndarray, list[str]] | None = None
+        self._lengths: tuple[np.ndarray, float] | None = None
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._cards: dict[str, dict | None] = {}
 
     def __enter__(self):
@@ -71,6 +93,27 @@ class Snapshot:
         mask[self.pid_map()[1]] = True
         return mask
 
+    def kinds(self) -> np.ndarray:
+        """Return the passage kind number of every document (``len(PASSAGE_KINDS)`` for others)."""
+        if self._kinds is None:
+            self._kinds = column_array(self.searcher.reader(), "kindnum", np.int64, len(PASSAGE_KINDS))
+        return self._kinds
+
+    def sections(self) -> tuple[np.ndarray, list[str]]:
+        """Return each document's section as an index into the returned names (-1: none)."""
+        if self._sections is None:
+            reader = self.searcher.reader()
+            codes = np.full(reader.doc_count_all(), -1, dtype=np.int64)
+            names: list[str] = []
+            for raw in reader.lexicon("section"):
+                name = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                for leaf, offset in reader.leaf_readers():
+                    if leaf.doc_count_all() and ("section", name) in leaf:
+                        codes[_block_arrays(leaf.postings("section", name), offset)[0]] = len(names)
+                names.append(name)
+            self._sections = codes, names
+        return self._sections
+
     def arthash(self) -> np.ndarray:
         """Return the article key of every document."""
         if self._arthash is None:
@@ -86,6 +129,57 @@ class Snapshot:
         known = sorted_pids[idx] == pids if len(sorted_pids) else np.zeros(len(pids), bool)
         docs = docnums[idx[known]]
         return docs, counts[known], boosts[docs], len(sorted_pids)
+
+    def lengths(self) -> tuple[np.ndarray, float]:
+        """Return each document's length in compact characters (0 if not a live passage) and the mean.
+
+        The one length every term is normalised by (BM25's ``dl``), whichever index found it.
+        """
+        if self._lengths is None:
+            sorted_pids, docnums, _boosts = self.pid_map()
+            out = np.zeros(self.searcher.reader().doc_count_all(), dtype=np.float64)
+            for seg in self.phrases.segments:
+                at = np.searchsorted(sorted_pids, seg.pids)
+                at[at >= len(sorted_pids)] = 0
+                live = sorted_pids[at] == seg.pids if len(sorted_pids) else np.zeros(len(seg.pids), bool)
+                out[docnums[at[live]]] = (np.diff(seg.starts) - 1)[live]
+            known = out[docnums] > 0
+            mean = max(float(out[docnums][known].mean()) if known.any() else 1.0, 1.0)
+            out[docnums[~known]] = mean  # a passage the phrase index lacks still has a length
+            self._lengths = out, mean
+        return self._lengths
+
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """Return (ascending docnums, frequencies) of a folded, stemmed word of the ``body`` field.
+
+        Read block by block into arrays, once per snapshot (the last 256 terms are kept).
+        """
+        found = self._postings.get(term)
+        if found is None:
+            ids, weights = [], []
+            for leaf, offset in self.searcher.reader().leaf_readers():
+                if leaf.doc_count_all() and ("body", term) in leaf:
+                    ids.append(_block_arrays(leaf.postings("body", term), offset))
+            if ids:
+                docs = np.concatenate([d for d, _w in ids])
+                weights = np.concatenate([w for _d, w in ids])
+            else:
+                docs, weights = np.zeros(0, np.int64), np.zeros(0)
+            if len(self._postings) >= 256:
+                self._postings.pop(next(iter(self._postings)))
+            found = self._postings[term] = (docs, weights)
+        return found
+
+    def expand_prefix(self, prefix: str, limit: int) -> list[str]:
+        """Return up to ``limit`` words of the ``body`` field starting with ``prefix``, most frequent first."""
+        reader = self.searcher.reader()
+        words = []
+        for w in reader.expand_prefix("body", prefix):
+            words.append(w.decode("utf-8") if isinstance(w, bytes) else w)
+            if len(words) >= 10 * limit:
+                break
+        words.sort(key=lambda w: -reader.doc_frequency("body", w))
+        return words[:limit]
 
     # ------------------------------------------------------------ articles
 

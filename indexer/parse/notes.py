@@ -14,6 +14,7 @@ import re
 
 from indexer.model import Footnote, NoteRef
 from indexer.parse.backrefs import Resolution, resolve
+from indexer.parse.problems import problem
 from indexer.parse.inline import clean_inline, has_cjk, inline_cleaner, is_wide, plain_inline, smart_join
 
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
@@ -145,12 +146,12 @@ def _link(fn: Footnote, res: Resolution) -> None:
     if res.problem is None:
         fn.same_as = res.target
     elif res.problem == "self":
-        fn.problems.append(f"self-reference: {ref.text} refers to note {fn.n} itself")
+        fn.problems.append(problem("self_reference", ref=ref.text, n=fn.n))
     elif res.problem == "no author":
-        fn.problems.append(f"unresolved reference: no earlier note by {ref.author}")
+        fn.problems.append(problem("unresolved_reference", author=ref.author))
     else:
         target = "the previous note" if res.problem == "first" else f"note {res.target}"
-        fn.problems.append(f"bad reference: {ref.text} refers to {target}, not an earlier note")
+        fn.problems.append(problem("bad_reference", ref=ref.text, target=target))
 
 
 def note_urls(text: str) -> list[str]:
@@ -185,24 +186,24 @@ def build_footnotes(
     links = resolve([(fn.n, fn.text) for fn in notes.values()])
     for fn in notes.values():
         if not fn.text:
-            fn.problems.append("empty: the note has no text")
+            fn.problems.append(problem("empty"))
             continue
         if fn.n in links:
             _link(fn, links[fn.n])
         if _truncated(fn.text):
-            fn.problems.append(f"truncated: the text stops mid-sentence at “{fn.text[-8:]}”")
+            fn.problems.append(problem("truncated", tail=fn.text[-8:]))
     for n, fn in notes.items():
         if n in duplicates:
-            fn.problems.append(f"duplicate definition: note {n} is defined more than once; the first is kept")
+            fn.problems.append(problem("duplicate_definition", n=n))
         if not fn.cited_in:
-            fn.problems.append(f"no marker: no paragraph cites note {n}")
+            fn.problems.append(problem("no_marker", n=n))
     for n, where in cites.items():
         if n not in notes:
             notes[n] = Footnote(
                 n=n,
                 text="",
                 cited_in=list(where),
-                problems=[f"missing definition: note {n} is cited in {', '.join(where)} but never defined"],
+                problems=[problem("missing_definition", n=n, where=", ".join(where))],
             )
     warnings = []
     if notes:

@@ -1,7 +1,9 @@
 """The query language: parse a user's string into a small tree.
 
-Words are ANDed; ``"quoted phrases"`` (also “…” and 「…」); ``OR``; ``NOT`` or
-a leading ``-``; parentheses; fields ``title:`` ``author:`` ``keyword:``
+Words are optional and ranked by how many of them a passage holds (best
+match), unless marked required with a leading ``+`` or joined by ``AND``;
+``"quoted phrases"`` (also “…” and 「…」) and fields are always required;
+``OR``; ``NOT`` or a leading ``-``; parentheses; fields ``title:`` ``author:`` ``keyword:``
 ``abstract:`` ``section:`` ``source:`` ``year:``. Nothing here raises on odd
 input: an unbalanced quote ends at the end of the query, stray parentheses are
 ignored, an unknown ``field:`` is literal text. Only a query with nothing to
@@ -14,6 +16,8 @@ can be shown (``jiansuo search --show-query``) and tested on its own.
 And([Or([Word('俄羅斯'), Phrase('美俄關係')]), Not(Field('title', '普京'))])
 >>> parse_query('year:2000-2010 source:state.gov')
 And([Field('year', '2000-2010'), Field('source', 'state.gov')])
+>>> parse_query('+普京 美國 AND 外交 俄羅斯')
+And([Required(Word('普京')), Required(Word('美國')), Required(Word('外交')), Word('俄羅斯')])
 """
 
 from __future__ import annotations
@@ -79,6 +83,18 @@ class Not(_Node):
     item: object
 
 
+@dataclass(frozen=True, repr=False)
+class Required(_Node):
+    """A term every hit must hold (``+term``, or either side of ``AND``)."""
+
+    item: object
+
+
+def required(node) -> object:
+    """Return ``node`` marked required (phrases, fields and negations are already strict)."""
+    return node if isinstance(node, (Required, Not, Phrase, Field)) else Required(node)
+
+
 # ---------------------------------------------------------------- lexing
 
 _SPECIAL = set(" \t\n()（）\"“”「」『』")
@@ -97,7 +113,7 @@ def clean(text: str) -> str:
 
 
 def _lex(q: str) -> list[tuple[str, str]]:
-    """Split into ("(" | ")" | "not" | "or" | "phrase" | "word" | "field", value) tokens."""
+    """Split into ("(" | ")" | "not" | "plus" | "and" | "or" | "phrase" | "word" | "field", value) tokens."""
     toks: list[tuple[str, str]] = []
     i, n = 0, len(q)
     while i < n:
@@ -118,9 +134,9 @@ def _lex(q: str) -> list[tuple[str, str]]:
             i = j + 1
         elif ch in _SPECIAL:  # a closing 」 or 』 with no opening one
             i += 1
-        elif ch == "-" and i + 1 < n and not q[i + 1].isspace() and (i == 0 or q[i - 1].isspace()
-                                                                      or q[i - 1] in _OPEN_PAREN):
-            toks.append(("not", ch))
+        elif ch in "-+" and i + 1 < n and not q[i + 1].isspace() and (i == 0 or q[i - 1].isspace()
+                                                                       or q[i - 1] in _OPEN_PAREN):
+            toks.append(("not" if ch == "-" else "plus", ch))
             i += 1
         else:
             j = i
@@ -135,6 +151,7 @@ def _lex(q: str) -> list[tuple[str, str]]:
                 toks.append(("not", word))
                 continue
             if word in ("AND", "&"):
+                toks.append(("and", word))
                 continue
             name, sep, rest = word.partition(":")
             if not sep:
@@ -173,6 +190,7 @@ class _Parser:
 
     def parse_and(self, depth=0):
         items = []
+        joined = False  # the previous token was AND: the next item is required too
         while True:
             kind = self.peek()[0]
             if kind is None or (kind == ")" and depth > 0):
@@ -180,9 +198,17 @@ class _Parser:
             if kind in (")", "or"):  # stray ")" at top level, or a dangling OR
                 self.take()
                 continue
+            if kind == "and":
+                self.take()
+                joined = bool(items)
+                continue
             item = self.parse_or(depth)
             if item is not None:
+                if joined:  # both sides of AND are required; a dangling AND changes nothing
+                    items[-1] = required(items[-1])
+                    item = required(item)
                 items.append(item)
+                joined = False
         items = _unique(items)
         if not items:
             return None
@@ -201,6 +227,10 @@ class _Parser:
         return items[0] if len(items) == 1 else Or(items)
 
     def parse_unary(self, depth):
+        if self.peek()[0] == "plus":
+            self.take()
+            item = self.parse_unary(depth)
+            return required(item) if item is not None else None
         if self.peek()[0] == "not":
             self.take()
             if self.peek()[0] in (None, ")", "or"):
@@ -286,6 +316,8 @@ def positive_leaves(node) -> list:
         return [leaf for item in node.items for leaf in positive_leaves(item)]
     if isinstance(node, Not):
         return []
+    if isinstance(node, Required):
+        return positive_leaves(node.item)
     return [node]
 
 

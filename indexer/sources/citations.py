@@ -47,6 +47,7 @@ class Citation:
     et_al: bool = False  # 等著 / et al.
     note: str | None = None  # commentary kept with this source
     lang: str | None = None  # "zh", "en", or None for a bare URL
+    translated_title: str | None = None  # the title in another language (an article's English title)
 
     def to_dict(self) -> dict:
         """Return the JSON-ready dict."""

@@ -150,6 +150,7 @@ def _bib_entry(c: Citation, key: str) -> str:
         ("author", _bib_names(c.authors) if c.authors else None),
         ("editor", _bib_names(c.editors) if c.editors else None),
         ("title", c.title and bib_escape(c.title)),
+        ("titleaddon", c.translated_title and bib_escape(c.translated_title)),
         (_BIB_CONTAINER.get(c.kind, "howpublished"), c.container and bib_escape(c.container)),
         ("address", c.place and bib_escape(c.place)),
         ("publisher", c.publisher and bib_escape(c.publisher)),
@@ -187,6 +188,7 @@ def _ris_entry(c: Citation, key: str) -> str:
         first, last = c.pages, ""
     lines += [
         ("TI", c.title),
+        ("TT", c.translated_title),
         ("T2", c.container),
         ("PY", str(c.year) if c.year else None),
         ("DA", _ris_date(c.issued) if c.issued else None),
@@ -233,6 +235,7 @@ def to_csl(items: Exportable | Iterable[Exportable]) -> list[dict]:
             "id": key,
             "type": _CSL_TYPE.get(c.kind, "document"),
             "title": c.title,
+            "original-title": c.translated_title,
             "author": [_csl_name(n) for n in c.authors] or None,
             "editor": [_csl_name(n) for n in c.editors] or None,
             "container-title": c.container,
