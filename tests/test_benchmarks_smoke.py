@@ -161,6 +161,24 @@ def test_pdf_benchmark_runs_on_four_articles():
         "typst-1col", "reportlab-1col", "typst-2col", "reportlab-2col"]
 
 
+def test_pdf_systems_benchmark_measures_leaks_and_page_labels():
+    """The XeLaTeX/LibreOffice benchmark's own measures, on a committed fixture (no TeX needed)."""
+    import dataclasses
+
+    from benchmarks import pdf_systems
+    from tests.fixtures.pdf.manuscripts import truth
+    from tests.test_pdf_systems import fixture, parsed
+
+    assert set(pdf_systems.styles()) == {"xelatex", "libreoffice"}
+    ms, style = fixture("xelatex-loose-12pt")
+    got, want = parsed("xelatex-loose-12pt"), truth(ms)
+    assert pdf_systems.leaks(got, want, style) == 0 and pdf_systems.wrong_labels(got, style) == 0
+    assert pdf_systems.wrong_labels(got, dataclasses.replace(style, first_page=8)) == len(got.paragraphs)
+    leaked = dataclasses.replace(got, paragraphs=got.paragraphs[:1])
+    leaked.paragraphs[0] = dataclasses.replace(got.paragraphs[0], text=got.paragraphs[0].text + style.journal)
+    assert pdf_systems.leaks(leaked, want, style) == 1
+
+
 def test_relevance_benchmark_on_a_tiny_drcd_file(tmp_path):
     """Our own three articles in the DRCD format: every style finds its paragraph, peers run too."""
     import json

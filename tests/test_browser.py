@@ -222,7 +222,8 @@ def test_copy_citation(browser, server):
     try:
         pg.goto(f"{server}/articles/{A000}")
         pg.click("button[data-copy='zh']")
-        assert pg.locator("button[data-copy='zh']").inner_text() == "已複製"
+        pg.wait_for_function("document.querySelector(\"button[data-copy='zh']\").textContent === '已複製'",
+                             timeout=5000)  # the copy is asynchronous
         assert pg.evaluate("navigator.clipboard.readText()") == "李亞明，〈俄羅斯強勢外交與美俄關係的未來發展〉（2007年）。"
     finally:
         context.close()

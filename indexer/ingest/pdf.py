@@ -2,7 +2,7 @@
 
 The PDF's own characters are kept exactly (no OCR, no text heuristics here):
 each page becomes :class:`Span` records, a run of characters drawn by one
-text object on one baseline with no gap wider than a fifth of the font size,
+text object on one baseline with no gap wider than an eighth of the font size,
 with its box, baseline, font size, typeface and weight. Spaces drawn in the
 PDF are not kept as characters but as ``space_before`` on the next span, so
 the layout parser (:mod:`indexer.parse.pdf`) decides where a space belongs.
@@ -10,8 +10,9 @@ Horizontal rules (the line above footnotes) and images are listed too.
 
 Coordinates are PDF points measured from the top-left corner, so ``y`` grows
 down the page. Characters pdfium generates itself (spaces and line breaks it
-guesses) are ignored; ligatures (ﬁ) are decomposed (NFKC) and surrogate pairs
-rejoined into one character outside the BMP.
+guesses) are ignored; ligatures (ﬁ) are decomposed (NFKC), surrogate pairs
+rejoined into one character outside the BMP, and glyphs CJK fonts name by a
+look-alike read as the character typeset (⋯ U+22EF as …, ➀ as ①).
 
 Files that cannot give text raise :class:`~indexer.errors.ReadError` with a
 one-line fix: encrypted, damaged, or without a text layer (a scan: run OCR).
@@ -31,10 +32,13 @@ from indexer.errors import ReadError
 from indexer.model import Document
 
 OCR_HINT = "ocrmypdf -l chi_tra+eng"
-_GAP = 0.2  # a gap wider than this many font sizes ends a span
+GAP = 0.12  # a gap wider than this many font sizes ends a span (TeX shrinks word spaces to 0.17 em)
 _RULE_HEIGHT = 2.0  # a path at most this tall (points) and wider than _RULE_WIDTH is a rule
 _RULE_WIDTH = 30.0
 _LIGATURES = range(0xFB00, 0xFB50)  # alphabetic presentation forms: ﬁ ﬂ ﬀ ...
+# Names CJK fonts give the glyphs of common characters (several code points share
+# one glyph, and the PDF's ToUnicode picks one): ⋯ is the ellipsis …, ➀ is ①.
+_ALIASES = {0x22EF: 0x2026} | {0x2780 + k: 0x2460 + k for k in range(10)}
 
 
 @dataclass(slots=True)
@@ -48,7 +52,7 @@ class Span:
     size: float  # font size in points, as drawn
     font: str  # base font name without the subset prefix ("UMingTW", "Times-Bold")
     bold: bool
-    space_before: bool = False  # a space character was drawn just before it
+    space_before: str = ""  # the space drawn just before it: " ", or "　" (U+3000, kept between CJK text)
 
 
 @dataclass(slots=True)
@@ -203,10 +207,10 @@ def _spans(tp, height: float) -> list[Span]:
     rect_p = ctypes.byref(rect)
     ox, oy = ctypes.c_double(), ctypes.c_double()
     fonts: dict = {}
-    run: list[tuple[str, float, float, bool]] = []  # (character, left, right, space before)
+    run: list[tuple[str, float, float, str]] = []  # (character, left, right, space before)
     style: tuple = ()
     cur_obj = None
-    space = False
+    space = ""
     i = 0
     while i < n:
         obj = _text_object(tp, i)
@@ -227,30 +231,31 @@ def _spans(tp, height: float) -> list[Span]:
             code = 0x2D
         elif code <= 0x20 or code == 0xA0 or code == 0x3000 or 0x2000 <= code <= 0x200B:
             if code and right - left > 0.01:  # pdfium's own guessed spaces have no width
-                space = True
+                space = "\u3000" if code == 0x3000 else " "
             continue
         if 0xD800 <= code < 0xDC00 and i < n:  # high surrogate: the pair is one character
             low = _unicode(tp, i)
             if 0xDC00 <= low < 0xE000:
                 code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                 i += 1
+        code = _ALIASES.get(code, code)
         ch = chr(code)
         if code in _LIGATURES:
             ch = unicodedata.normalize("NFKC", ch)
         run.append((ch, left, right, space))
-        space = False
+        space = ""
     _cut(run, style, spans)
     return spans
 
 
-def _cut(run: list[tuple[str, float, float, bool]], style: tuple, spans: list[Span]) -> None:
+def _cut(run: list[tuple[str, float, float, str]], style: tuple, spans: list[Span]) -> None:
     """Cut the characters of one style run into spans at spaces and gaps wider than its letter spacing."""
     if not run:
         return
     size, baseline, font, bold = style
     gaps = sorted(b[1] - a[2] for a, b in zip(run, run[1:]) if not b[3])
     track = max(0.0, gaps[len(gaps) // 4]) if len(gaps) >= 3 else 0.0
-    limit = _GAP * size + track
+    limit = GAP * size + track
     cur: Span | None = None
     chars: list[str] = []
     last_left = last_right = -1e9

@@ -5,54 +5,66 @@ whose paragraphs, sections and notes carry ``page`` (1-based) and
 ``page_label`` (the printed page number). The steps, one module each:
 
 1. :mod:`.lines`: spans → lines by baseline; superscript markers by size and
-   rise; one or two columns (the gutter) in reading order.
+   rise; one or two columns (:mod:`.columns` finds the gutter) in reading order.
 2. :mod:`.furniture`: running heads and feet, page numbers out of the text;
    each page's printed number kept.
 3. :mod:`.footnotes`: the note area at the foot of each column; notes by
    number, split notes joined, numbering per article or per page.
 4. :mod:`.blocks`: paragraphs by indent, gap and short last line, joined
-   across lines, columns and pages.
+   across lines, columns and pages; block quotations; hyphenation undone.
 5. here: title page (through :func:`indexer.parse.front.read_front`),
    headings by size, weight, typeface or numbering, the English title page
-   at the end, dates and editor lines, notes linked to paragraphs.
+   at the end, dates, editor and labelled lines, notes linked to paragraphs,
+   and the reference list (:mod:`.references`).
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 from indexer.model import Article, Author, Bilingual, Document, NoteRef, Paragraph, Section
 from indexer.parse.dates import parse_dates
-from indexer.parse.front import COLUMNS, PLAIN_HEADINGS, editor_of, heading_level, read_front
+from indexer.parse.endmatter import labelled
+from indexer.parse.front import COLUMNS, PLAIN_HEADINGS, editor_of, read_front
+from indexer.parse.headings import Outline, heading_style, part_of
 from indexer.parse.inline import FINAL, has_cjk
 from indexer.parse.notes import build_footnotes
-from indexer.parse.pdf.blocks import Block, build_blocks
-from indexer.parse.pdf.footnotes import read_notes
+from indexer.parse.pdf.blocks import Block, build_blocks, vocabulary
+from indexer.parse.pdf.footnotes import NOTE_SIZE, read_notes
 from indexer.parse.pdf.furniture import mark_furniture
-from indexer.parse.pdf.lines import SUP_SIZE, Line, body_size, document_lines
+from indexer.parse.pdf.lines import SUP_SIZE, Line, body_size, document_lines, marker_numbers
+from indexer.parse.pdf.references import references
 
 _HEADING_MAX = 60  # characters
+_GLUED_NUMBER = re.compile(r"\d{1,2}(?=[\u4e00-\u9fff])")
 
 
 def parse_pdf(doc: Document) -> Article:
     """Build the Article of a PDF read by :mod:`indexer.ingest.pdf`."""
     size = body_size(doc.pages)
     pages = document_lines(doc.pages, size)
-    labels = mark_furniture(pages, size, [p.height for p in doc.pages], _title_guess(pages, size))
-    for lines in pages:
-        _attach_stray_marks(lines, size)
-    notes = read_notes(pages, [p.rules for p in doc.pages], size)
+    labels = mark_furniture(pages, size, [p.height for p in doc.pages], _title_guess(pages, size),
+                            [p.rules for p in doc.pages])
+    _attach_stray_marks(pages, size)
+    words = vocabulary([ln for lines in pages for ln in lines if ln.role != "furniture"])
+    notes = read_notes(pages, [p.rules for p in doc.pages], size, words)
     body = [ln for lines in pages for ln in lines if not ln.role]
     if notes.per_page:
         for ln in body:
             ln.marks = [(at, n + notes.offsets.get(ln.page, 0)) for at, n in ln.marks]
-    blocks = build_blocks(body, size)
+    blocks = build_blocks(body, size, words)
+    space_numbers(blocks)
     article = Article(id=doc.id)
     start = _front(article, blocks, size)
-    _body(article, blocks[start:], size, labels)
+    _body(article, blocks[start:], size, labels, words)
     article.footnotes, warnings = build_footnotes(notes.defs, citing(article.paragraphs), notes.duplicates)
     for fn in article.footnotes:
         if fn.n in notes.pages:
             fn.page = notes.pages[fn.n] + 1
             fn.page_label = labels[notes.pages[fn.n]]
+            if notes.per_page:
+                fn.label = str(notes.printed[fn.n])
     article.warnings.extend(warnings)
     if not article.title.zh and not article.title.en:
         article.title.zh = doc.id
@@ -82,17 +94,30 @@ def _title_guess(pages: list[list[Line]], size: float) -> str | None:
     return top.text if top.size > 1.15 * size else None
 
 
-def _attach_stray_marks(lines: list[Line], size: float) -> None:
-    """Give a marker the typesetter pushed onto a line of its own to the line before it."""
-    keep = []
-    for ln in lines:
-        prev = keep[-1] if keep else None
-        if (prev is not None and not ln.role and ln.size <= SUP_SIZE * size and ln.text.isdigit()
-                and len(ln.text) <= 3 and ln.col == prev.col and 0 < ln.y - prev.y < 1.2 * prev.size + ln.size):
-            prev.marks.append((len(prev.text), int(ln.text)))
-            continue
-        keep.append(ln)
-    lines[:] = keep
+def _attach_stray_marks(pages: list[list[Line]], size: float) -> None:
+    """Give a marker the typesetter pushed onto a line of its own to the line before it.
+
+    That line may end the page before: the marker then stands first on the next.
+    """
+    before: Line | None = None  # the last line of text on the page before
+    for lines in pages:
+        keep: list[Line] = []
+        for i, ln in enumerate(lines):
+            prev = next((k for k in reversed(keep) if not k.role), None)
+            nxt = next((k for k in lines[i + 1:] if not k.role), None)
+            numbers = [n for _, n in ln.marks] if not ln.text else marker_numbers(ln.text) if len(ln.text) <= 3 else None
+            host = prev if prev is not None and ln.col == prev.col and 0 < ln.y - prev.y < 1.2 * prev.size + ln.size \
+                else before if prev is None else None
+            if (host is not None and not ln.role and ln.size <= SUP_SIZE * size and numbers
+                    # in the note area a number alone starts a note; after a quotation set small, text follows
+                    and (host.size > NOTE_SIZE * size or (nxt is not None and nxt.size > NOTE_SIZE * size
+                                                          and nxt.page == ln.page and nxt.y > ln.y))
+                    and not (nxt is not None and nxt.size <= NOTE_SIZE * size and 0 < nxt.y - ln.y < 2 * size)):
+                host.marks.extend((len(host.text), n) for n in numbers)
+                continue
+            keep.append(ln)
+        lines[:] = keep
+        before = next((ln for ln in reversed(keep) if not ln.role and ln.size > NOTE_SIZE * size), before)
 
 
 def _front(article: Article, blocks: list[Block], size: float) -> int:
@@ -103,8 +128,13 @@ def _front(article: Article, blocks: list[Block], size: float) -> int:
         title = None
     units = []
     seen_title = False
-    for b in blocks:
+    labels: dict[int, list[tuple[str, str]]] = {}  # metadata lines of the title page (中图分类号, 基金项目 …)
+    for k, b in enumerate(blocks):
         depth = 0
+        if b is not title and ((found := labelled(b.text)) or parse_dates(b.text)):
+            labels[k] = found or []  # a dates line has no labels to keep
+            units.append([(0, "")])
+            continue
         if b is title:
             depth, seen_title = 1, True
         elif not seen_title and title is not None and b.first.page == 0:
@@ -116,47 +146,75 @@ def _front(article: Article, blocks: list[Block], size: float) -> int:
             depth = 2
         units.append([(depth, b.text)])
     front, i, _ = read_front(units)
+    while i > 0 and i - 1 in labels:
+        i -= 1  # metadata after the title page is read with the body (dates, editor)
     article.title = front.title
     article.authors = front.authors
     article.abstract = front.abstract
     article.keywords = front.keywords
     article.column = front.column
+    article.metadata.update(front.metadata)
+    for k, items in labels.items():
+        if k < i:
+            for label, value in items:
+                article.metadata.setdefault(label, value)
+            _dates(article, blocks[k].text)
     return i
 
 
-def _heading_level(b: Block, size: float, body_style: tuple) -> int | None:
-    """Return the level of a heading block (0 = unnumbered, level decided later), else None."""
+def _dates(article: Article, text: str) -> bool:
+    """Take the submission and acceptance dates from a dates line; tell whether it was one."""
+    found = parse_dates(text)
+    if found:
+        article.dates.submitted = article.dates.submitted or found[0].submitted
+        article.dates.accepted = article.dates.accepted or found[0].accepted
+        article.dates.revised = article.dates.revised or found[0].revised
+        article.warnings.extend(found[1])
+    return bool(found)
+
+
+def _heading(b: Block, size: float, body_style: tuple) -> str | None:
+    """Return the numbering style of a heading block ("" when unnumbered), else None."""
     text = b.text
-    if not text or len(text) > _HEADING_MAX or len(b.lines) > 3 or text[-1] in FINAL - set("）)」』”"):
+    if not text or len(text) > _HEADING_MAX or len(b.lines) > 3 or text[-1] in (FINAL | set("，、,")) - set("）)」』”"):
         return None
-    level = heading_level(text)
+    style = heading_style(text)
     styled = b.style() != body_style and (b.size >= 1.08 * size or (b.first.bold and not body_style[1])
                                           or (b.first.font != body_style[2] and abs(b.size - size) < 2))
-    if level and (styled or len(b.lines) == 1):
-        return level
+    if style and (styled or len(b.lines) == 1):
+        return style
     if styled or (text in PLAIN_HEADINGS and len(b.lines) == 1):
-        return 0
+        return ""
     return None
 
 
-def _body(article: Article, blocks: list[Block], size: float, labels: list[str | None]) -> None:
+def _body(article: Article, blocks: list[Block], size: float, labels: list[str | None], words: Counter) -> None:
     """Turn body blocks into sections and paragraphs; pick out dates, editor and English title page."""
     body_style = _body_style(blocks, size)
     start, stop = _english_back_matter(article, blocks, size)
     styles: dict[tuple, int] = {}
     pending: list[tuple[Section, tuple]] = []
+    outline = Outline()
+    listed: list[Block] = []  # the blocks of the reference list
+    mode = "body"
     for b in blocks[:start] + blocks[stop:]:
         page = b.first.page
         if editor := editor_of(b.text):
             article.editor = editor
             continue
-        if found := parse_dates(b.text):
-            article.dates.submitted = article.dates.submitted or found[0].submitted
-            article.dates.accepted = article.dates.accepted or found[0].accepted
-            article.warnings.extend(found[1])
+        if _dates(article, b.text):
             continue
-        level = _heading_level(b, size, body_style)
-        if level is not None:
+        if items := labelled(b.text, title_page=False):
+            for label, value in items:
+                article.metadata.setdefault(label, value)
+            continue
+        numbering = _heading(b, size, body_style)
+        if mode == "references" and numbering is not None and not (
+                b.size >= 1.08 * size or b.first.bold or part_of(b.text)):
+            numbering = None  # an entry in another typeface, not a heading
+        if numbering is not None:
+            mode = "references" if part_of(b.text) == "references" else "body"
+            level = outline.level(numbering) if numbering else 0
             sec = Section(f"s{len(article.sections) + 1}", b.text, level or 1, page + 1, labels[page])
             article.sections.append(sec)
             if level:
@@ -164,10 +222,28 @@ def _body(article: Article, blocks: list[Block], size: float, labels: list[str |
             else:
                 pending.append((sec, b.style()))
             continue
+        if mode == "references":
+            listed.append(b)
+            continue
         section = article.sections[-1].id if article.sections else None
         article.paragraphs.append(Paragraph(f"p{len(article.paragraphs) + 1}", section, b.text,
                             [NoteRef(n, at) for at, n in b.marks], page + 1, labels[page]))
     _level_unnumbered(pending, styles)
+    article.references = references(listed, labels, words)
+
+
+def space_numbers(blocks: list[Block]) -> None:
+    """Put back the space after a heading's number that TeX does not draw (``1前言`` → ``1 前言``).
+
+    >>> b = Block([], "1前言", [(3, 1)]); space_numbers([b, Block([], "20世紀的外交")]); b.text, b.marks
+    ('1 前言', [(4, 1)])
+    """
+    for b in blocks:
+        if len(b.text) <= _HEADING_MAX and (m := _GLUED_NUMBER.match(b.text)) and heading_style(b.text) is None:
+            spaced = f"{m.group()} {b.text[m.end():]}"
+            if heading_style(spaced):
+                b.text = spaced
+                b.marks = [(at + (at >= m.end()), n) for at, n in b.marks]
 
 
 def _body_style(blocks: list[Block], size: float) -> tuple:

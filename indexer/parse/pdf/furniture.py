@@ -94,26 +94,31 @@ def bands(lines: list[Line], size: float, height: float) -> list[Line]:
     return out
 
 
-def mark_furniture(pages: list[list[Line]], size: float, heights: list[float],
-                   title: str | None) -> list[str | None]:
+def mark_furniture(pages: list[list[Line]], size: float, heights: list[float], title: str | None,
+                   rules: list[list[tuple[float, float, float]]] | None = None) -> list[str | None]:
     """Set ``role = "furniture"`` on running heads, feet and page numbers; return each page's printed number."""
     band = [bands(lines, size, h) for lines, h in zip(pages, heights)]
+    rules = rules or [[] for _ in pages]
     seen: dict[str, set[int]] = {}
     for i, lines in enumerate(band):
         for ln in lines:
             seen.setdefault(key(ln.text), set()).add(i)
+    heads = _recurring_heads(band, heights)
+    ruled = {y for y, c in Counter(round(r[1]) + d for page in rules for r in page for d in (-1, 0, 1)).items() if c >= 2}
     title_key = key(title or "")
     numbers: list[list[int]] = []
     for i, lines in enumerate(band):
         found: list[int] = []
         for ln in lines:
-            if ln.size > 1.1 * size:
-                continue  # a title, never a running head
+            if ln.size > 1.1 * size or not ln.text:
+                continue  # a title, never a running head; a note number alone (an empty note)
             k = key(ln.text)
             alone = PAGE_NUMBER.match(ln.text.strip())
-            if alone or len(seen[k]) > 1 or _names_title(ln, k, title_key, size) or (
-                    i > 0 and ln.size < 0.9 * size and ln.y < 0.5 * heights[i]) or (
-                    i == 0 and ln.size < 0.95 * size and ln.y < 0.5 * heights[0] and _MASTHEAD.search(ln.text)):
+            if alone or len(seen[k]) > 1 or _names_title(ln, k, title_key, size) or _repeats(k, i, seen) or (
+                    i > 0 and ln.y < 0.5 * heights[i] and (ln.size < 0.9 * size or (
+                        ln.size < 0.97 * size and round(ln.y) in heads))) or (
+                    i == 0 and ln.size < 0.95 * size and ln.y < 0.5 * heights[0] and _MASTHEAD.search(ln.text)) or (
+                    _ruled_off(ln, pages[i], rules[i], size, ruled)):
                 ln.role = "furniture"
                 if alone:
                     value = int(alone.group(1)) if alone.group(1).isdigit() else roman(alone.group(1))
@@ -122,6 +127,42 @@ def mark_furniture(pages: list[list[Line]], size: float, heights: list[float],
                     found.extend(int(n) for n in re.findall(r"(?<!\d)\d{1,4}(?!\d)", ln.text))
         numbers.append(found)
     return _labels(numbers)
+
+
+def _recurring_heads(band: list[list[Line]], heights: list[float]) -> set[int]:
+    """Return the baselines (rounded) of head-band lines that stand at the same height on two pages or more."""
+    count: Counter = Counter()
+    for lines in band:
+        count.update({round(ln.y) + d for ln in lines if ln.y < 0.5 * heights[0] for d in (-1, 0, 1)})
+    return {y for y, c in count.items() if c >= 2}
+
+
+def _repeats(k: str, page: int, seen: dict[str, set[int]]) -> bool:
+    """Tell whether a band line is part of, or holds, a band line of another page (journal and issue lines).
+
+    The masthead of the first page (``國際關係學報第58卷第2期 頁45-65``)
+    holds the running head of the others (``國際關係學報第58卷第2期``).
+    """
+    if len(k) < 6:
+        return False
+    return any(other != k and len(other) >= 6 and (k in other or other in k) and pages - {page}
+               for other, pages in seen.items())
+
+
+def _ruled_off(ln: Line, lines: list[Line], rules: list[tuple[float, float, float]], size: float,
+               recurring: set[int]) -> bool:
+    """Tell whether a rule as wide as the text runs under a line at the top of the page (a head rule).
+
+    The rule stands at the same height on other pages too (``recurring``), or the line is set small.
+    """
+    if not rules or len(lines) < 3 or ln.y > min(o.y for o in lines) + 0.5 * size:
+        return False
+    x0, x1 = min(o.x0 for o in lines), max(o.x1 for o in lines)
+    below = min((o.y for o in lines if o.y > ln.y + 0.5 * size), default=None)
+    return below is not None and any(
+        rx1 - rx0 >= 0.6 * (x1 - x0) and ln.y < ry < min(ln.y + 1.2 * size, below - 0.8 * size)
+        and (round(ry) in recurring or ln.size < 0.97 * size)  # not a table's rule under its caption
+        for rx0, ry, rx1 in rules)
 
 
 def _names_title(ln: Line, k: str, title_key: str, size: float) -> bool:
