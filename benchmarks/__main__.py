@@ -1,4 +1,4 @@
-"""Command line: ``python -m benchmarks corpus | run --size N | report | relevance``."""
+"""Command line: ``python -m benchmarks corpus | run --size N | scaleout --size N | report | relevance``."""
 
 from __future__ import annotations
 
@@ -22,10 +22,20 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--repeats", type=int, default=3, help="Timed passes over the query set.")
     r.add_argument("--cache", type=Path, default=CACHE)
     r.add_argument("--keep-indexes", action="store_true", help="Leave the indexes in the cache.")
+    o = sub.add_parser("scaleout", help="The local index and an OpenSearch cluster (default: 2 nodes), side by side.")
+    o.add_argument("--size", choices=SIZES[:3], default="all")
+    o.add_argument("--repeats", type=int, default=3, help="Timed passes over the query set.")
+    o.add_argument("--cache", type=Path, default=CACHE)
+    o.add_argument("--nodes", type=int, default=2, help="OpenSearch nodes to start on this machine.")
+    o.add_argument("--shards", type=int, default=2, help="Primary shards of the index.")
+    o.add_argument("--replicas", type=int, default=1, help="Replicas of each shard.")
     sub.add_parser("report", help="Write RESULTS.md and plot.png from results/*.json.")
     v = sub.add_parser("relevance", help="MRR@10 and recall on DRCD questions, three query styles, with peers.")
     v.add_argument("--data", type=Path, default=None, help="A DRCD JSON file (default: $JIANSUO_DRCD or the dev split).")
-    v.add_argument("--engines", nargs="*", help="Only these engines (jiansuo, tantivy-words, tantivy-han1).")
+    v.add_argument("--engines", nargs="*",
+                   help="Only these engines (jiansuo, jiansuo-opensearch, tantivy-words, tantivy-han1).")
+    v.add_argument("--opensearch", action="store_true",
+                   help="Also run jiansuo on an OpenSearch node of its own (needs Java; see tests/opensearch_node.py).")
     v.add_argument("--sample", type=int, default=None, help="Ask only this many questions, evenly spread.")
     v.add_argument("--styles", nargs="*", default=None, help="Only these query styles.")
     args = parser.parse_args(argv)
@@ -40,13 +50,18 @@ def main(argv: list[str] | None = None) -> int:
             result = run(args.size, args.engines, args.phrases, args.repeats, cache=args.cache,
                          keep_indexes=args.keep_indexes)
             print("\n".join(summary_lines(result)))
+        elif args.command == "scaleout":
+            from benchmarks.scaleout import render, run_scaleout
+
+            run_scaleout(args.size, args.cache, args.repeats, args.shards, args.replicas, nodes=args.nodes)
+            print("\n".join(render()))
         elif args.command == "relevance":
             from benchmarks import relevance
 
             data = args.data or relevance.DEFAULT_DATA
             out = Path(__file__).resolve().parent / "results" / "relevance" / f"{data.stem}.json"
             result = relevance.run(data, args.engines, args.sample, args.styles or relevance.STYLES,
-                                   None if args.sample or args.engines or args.styles else out)
+                                   None if args.sample or args.engines or args.styles else out, args.opensearch)
             print("\n".join(relevance.table(result)))
         else:
             from benchmarks.report import write_report

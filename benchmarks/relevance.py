@@ -170,14 +170,17 @@ class Jiansuo:
 
     name = "jiansuo"
 
-    def build(self, data: Drcd, folder: Path) -> None:
+    def open(self, folder: Path):
         from indexer.backends.local import LocalBackend
 
+        return LocalBackend(folder / "index")
+
+    def build(self, data: Drcd, folder: Path) -> None:
         files = folder / "articles"
         files.mkdir(parents=True)
         for d, (title, paras) in enumerate(zip(data.titles, data.paragraphs)):
             (files / f"d{d:04d}.txt").write_text(title + "\n\n" + "\n\n".join(paras) + "\n", "utf-8")
-        self.backend = LocalBackend(folder / "index")
+        self.backend = self.open(folder)
         report = self.backend.index([files])
         if not report.ok:
             raise RuntimeError(f"jiansuo could not index DRCD: {report.errors[:3]}")
@@ -197,6 +200,26 @@ class Jiansuo:
 
     def close(self) -> None:
         self.backend.close()
+
+
+class JiansuoOpenSearch(Jiansuo):
+    """jiansuo through the OpenSearch backend: a node of its own (``tests/opensearch_node.py``), one shard."""
+
+    name = "jiansuo-opensearch"
+
+    def open(self, folder: Path):
+        from contextlib import ExitStack
+
+        from indexer.backends.opensearch import OpenSearchBackend
+        from tests.opensearch_node import start_node
+
+        self.stack = ExitStack()
+        node = self.stack.enter_context(start_node(folder / "node"))
+        return OpenSearchBackend(f"opensearch+{node.url}/drcd", shards=1, replicas=0)
+
+    def close(self) -> None:
+        self.backend.close()
+        self.stack.close()
 
 
 class TantivyPeer:
@@ -251,9 +274,9 @@ class TantivyPeer:
         self.searcher = None
 
 
-def engines(names: Iterable[str] | None = None) -> list:
-    """Return the engines to compare (peers only if tantivy is installed)."""
-    out = [Jiansuo()]
+def engines(names: Iterable[str] | None = None, opensearch: bool = False) -> list:
+    """Return the engines to compare (peers only if tantivy is installed; OpenSearch if asked for)."""
+    out = [Jiansuo()] + ([JiansuoOpenSearch()] if opensearch or (names and "jiansuo-opensearch" in names) else [])
     try:
         import tantivy  # noqa: F401
         out += [TantivyPeer("words"), TantivyPeer("han1")]
@@ -287,7 +310,7 @@ def evaluate(engine, data: Drcd, style_queries: dict[str, list[str]]) -> dict:
 
 
 def run(data_path: Path = DEFAULT_DATA, names: Iterable[str] | None = None, sample: int | None = None,
-        styles: Iterable[str] = STYLES, results: Path | None = None) -> dict:
+        styles: Iterable[str] = STYLES, results: Path | None = None, opensearch: bool = False) -> dict:
     """Index DRCD in every engine, ask every question in every style, return (and save) the metrics."""
     data = load(data_path)
     if sample:
@@ -300,7 +323,7 @@ def run(data_path: Path = DEFAULT_DATA, names: Iterable[str] | None = None, samp
               "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "engines": {}}
     root = Path(tempfile.mkdtemp(prefix="jiansuo-relevance-"))
     try:
-        for engine in engines(names):
+        for engine in engines(names, opensearch):
             engine.build(data, root / engine.name)
             try:
                 result["engines"][engine.name] = evaluate(engine, data, style_queries)
@@ -333,14 +356,17 @@ def section(result: dict) -> list[str]:
         " for what people type. A query scores 1/rank if its paragraph is among the top 10 (MRR@10).",
         "Peers, same run: tantivy BM25 over jieba words, query words ORed (`tantivy-words`), and"
         " over single Han characters, ORed (`tantivy-han1`). jiansuo runs with glossary expansion"
-        " off, as the peers have none.", "",
+        " off, as the peers have none"
+        + ("; `jiansuo-opensearch` is the same index and queries in the OpenSearch backend (one node,"
+           " one shard, on the same machine)." if "jiansuo-opensearch" in by else "."), "",
     ]
     lines += table(result)
     targets = [("pasted", 0.93), ("typed", 0.85), ("typed-simplified", 0.85)]
     met = []
     for style, goal in targets:
         mine = ours.get(style, {}).get("mrr@10")
-        best_peer = max((e[style]["mrr@10"] for n, e in by.items() if n != "jiansuo" and style in e), default=None)
+        best_peer = max((e[style]["mrr@10"] for n, e in by.items() if n.startswith("tantivy") and style in e),
+                        default=None)
         if mine is not None:
             met.append(f"{style}: {mine:.3f} (target {goal}, best peer {best_peer:.3f})")
     no_hit = max((m["no_hit"] for m in ours.values()), default=0)

@@ -253,6 +253,9 @@ def write_report(folder: Path = HERE) -> Path:
         from benchmarks.relevance import section
 
         text = text.rstrip("\n") + "\n\n" + "\n".join(section(json.loads(saved.read_text("utf-8")))) + "\n"
+    from benchmarks.scaleout import render as scaleout
+
+    text = text.rstrip("\n") + "\n\n" + "\n".join(scaleout(folder / "results" / "scaleout"))
     notes = folder / "NOTES.md"  # hand-written: profiles, fixes, load runs
     if notes.exists():
         text = text.rstrip("\n") + "\n\n" + notes.read_text(encoding="utf-8")

@@ -87,6 +87,18 @@ def _tables():
     return _fold_table, _fold_array
 
 
+def fold_table() -> dict[int, int]:
+    """Return every character :func:`fold` changes and what it becomes (one code point each).
+
+    The single source of folding: an OpenSearch index turns it into its
+    ``mapping`` char_filter, so both backends fold exactly alike.
+
+    >>> chr(fold_table()[ord("臺")]), chr(fold_table()[ord("Ａ")])
+    ('台', 'a')
+    """
+    return dict(_tables()[0])
+
+
 def fold(text: str) -> str:
     """Return ``text`` in Simplified characters, half-width, lower case, same length."""
     table, array = _tables()

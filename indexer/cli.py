@@ -77,11 +77,20 @@ def index_option(f):
     )(f)
 
 
-def _backend(index_dir: Path | None):
-    """Open the index named by ``--index`` (default: the ``index`` setting)."""
+def backend_option(f):
+    """Add the shared ``--backend LOCATION`` option."""
+    return click.option(
+        "--backend", "backend_location", default=None, metavar="LOCATION",
+        help="Index to use: a folder, or an OpenSearch cluster as opensearch+http://HOST:9200/PREFIX "
+             "(default: $JIANSUO_BACKEND, else --index).",
+    )(f)
+
+
+def _backend(index_dir: Path | None, location: str | None = None):
+    """Open the index named by ``--backend`` or ``--index`` (default: the ``backend``, then ``index`` setting)."""
     from indexer.backends import open_backend
 
-    return open_backend(index_dir)
+    return open_backend(location or index_dir)
 
 
 def run_index(backend, paths: list[Path], wait: float = 0.0, quiet: bool = False, repair: bool = False):
@@ -119,12 +128,14 @@ def run_index(backend, paths: list[Path], wait: float = 0.0, quiet: bool = False
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @index_option
+@backend_option
 @click.option("--wait", type=float, default=0.0, show_default=True,
               help="Seconds to wait for another indexer to finish.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--repair", is_flag=True, help="Verify every file's checksum first and rebuild what is damaged.")
 @reports_errors
-def index(paths: tuple[Path, ...], index_dir: Path | None, wait: float, as_json: bool, repair: bool) -> None:
+def index(paths: tuple[Path, ...], index_dir: Path | None, backend_location: str | None, wait: float,
+          as_json: bool, repair: bool) -> None:
     """Index article files or folders (default: seeds/), incrementally.
 
     Unchanged files are skipped, changed files replaced, deleted files removed.
@@ -133,12 +144,13 @@ def index(paths: tuple[Path, ...], index_dir: Path | None, wait: float, as_json:
     """
     from indexer import settings
 
-    if not paths and index_dir is not None:
+    if not paths and (index_dir is not None or backend_location is not None):
+        where = f"--backend {backend_location}" if backend_location else f"--index {index_dir}"
         raise click.UsageError("no files or folders given; say what to index, "
-                               f"e.g. `jiansuo index ~/articles --index {index_dir}` "
+                               f"e.g. `jiansuo index ~/articles {where}` "
                                "(only the default index is filled with the demo articles in seeds/)")
     targets = list(paths) or [settings.seeds_dir()]
-    with _backend(index_dir) as backend:
+    with _backend(index_dir, backend_location) as backend:
         report = run_index(backend, targets, wait=wait, quiet=as_json, repair=repair)
     if as_json:
         _echo_json(report.to_dict())
@@ -149,6 +161,7 @@ def index(paths: tuple[Path, ...], index_dir: Path | None, wait: float, as_json:
 @main.command(context_settings={"ignore_unknown_options": True})
 @click.argument("words", metavar="QUERY", nargs=-1, required=True)
 @index_option
+@backend_option
 @click.option("--limit", "-n", type=click.IntRange(1), default=10, show_default=True,
               help="Hits per page (at most the max_page_size setting).")
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True, help="Page of hits.")
@@ -160,8 +173,8 @@ def index(paths: tuple[Path, ...], index_dir: Path | None, wait: float, as_json:
               help="Only passages holding every word (default: best match, passages with every word first).")
 @click.option("--show-query", is_flag=True, help="Print the parsed query tree and stop.")
 @reports_errors
-def search(words: tuple[str, ...], index_dir: Path | None, limit: int, page: int, sort: str, as_json: bool,
-           no_expand: bool, match_all: bool, show_query: bool) -> None:
+def search(words: tuple[str, ...], index_dir: Path | None, backend_location: str | None, limit: int, page: int,
+           sort: str, as_json: bool, no_expand: bool, match_all: bool, show_query: bool) -> None:
     """Search the index for QUERY (words; - reads one query per line from stdin).
 
     Examples: 俄罗斯 外交, '"俄關係"', Putin, source:state.gov, title:拜登 year:2007,
@@ -179,7 +192,7 @@ def search(words: tuple[str, ...], index_dir: Path | None, limit: int, page: int
         click.echo(f"note: showing {most} hits per page, the most one page holds (max_page_size)", err=True)
     mode = "all" if match_all else "best"
     options = dict(limit=limit, page=page, expand=not no_expand, mode=mode, sort=sort)
-    with _backend(index_dir) as backend:
+    with _backend(index_dir, backend_location) as backend:
         if query == "-":
             for line in sys.stdin:
                 line = line.rstrip("\n")
@@ -200,18 +213,20 @@ def search(words: tuple[str, ...], index_dir: Path | None, limit: int, page: int
 
 @main.command()
 @index_option
+@backend_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--threads", default=None, type=int, help="Worker threads (default: the threads setting, 8).")
 @click.option("--debug", is_flag=True, help="Use Flask's debug server (reloader, tracebacks).")
 @reports_errors
-def serve(index_dir: Path | None, host: str, port: int, threads: int, debug: bool) -> None:
+def serve(index_dir: Path | None, backend_location: str | None, host: str, port: int, threads: int,
+          debug: bool) -> None:
     """Serve the search web site; index seeds/ first if there is no index yet."""
     from indexer import settings
     from web import create_app, serve_hosts, warm_up
     from web.server import bound_port, make_server
 
-    backend = _backend(index_dir)
+    backend = _backend(index_dir, backend_location)
     app = create_app({"BACKEND": backend, "SERVE_HOSTS": serve_hosts(host, port)})
     server = None if debug else make_server(app, host, port, threads or settings.get_int("threads"))
     if not backend.exists():  # after binding: a port in use fails at once
@@ -230,10 +245,11 @@ def serve(index_dir: Path | None, host: str, port: int, threads: int, debug: boo
 
 @main.command()
 @index_option
+@backend_option
 @reports_errors
-def check(index_dir: Path | None) -> None:
+def check(index_dir: Path | None, backend_location: str | None) -> None:
     """Verify every file of the index against its checksum; one line per problem."""
-    with _backend(index_dir) as backend:
+    with _backend(index_dir, backend_location) as backend:
         problems = backend.check()
     for line in problems:
         click.echo(f"error: {line}", err=True)
@@ -246,12 +262,14 @@ def check(index_dir: Path | None) -> None:
 @main.command()
 @click.argument("article_ids", metavar="ID...", nargs=-1, required=True)
 @index_option
+@backend_option
 @click.option("--wait", type=float, default=0.0, show_default=True,
               help="Seconds to wait for another indexer to finish.")
 @reports_errors
-def remove(article_ids: tuple[str, ...], index_dir: Path | None, wait: float) -> None:
+def remove(article_ids: tuple[str, ...], index_dir: Path | None, backend_location: str | None,
+           wait: float) -> None:
     """Remove articles from the index by ID (the file name without its suffix)."""
-    with _backend(index_dir) as backend:
+    with _backend(index_dir, backend_location) as backend:
         gone = backend.remove(article_ids, wait=wait)
     for aid in article_ids:
         if aid not in gone:
@@ -265,9 +283,10 @@ def remove(article_ids: tuple[str, ...], index_dir: Path | None, wait: float) ->
 @main.command()
 @click.argument("query", required=False, default="")
 @index_option
+@backend_option
 @click.option("--json", "as_json", is_flag=True, help="Print the sources as JSON.")
 @reports_errors
-def sources(query: str, index_dir: Path | None, as_json: bool) -> None:
+def sources(query: str, index_dir: Path | None, backend_location: str | None, as_json: bool) -> None:
     """List the sources cited in the footnotes, with the sentences citing them.
 
     QUERY matches authors, titles, publishers and URLs or domains (e.g. state.gov, 鄭羽).
@@ -275,7 +294,7 @@ def sources(query: str, index_dir: Path | None, as_json: bool) -> None:
     from indexer.search.query import check_length
     from indexer.sources import search_sources
 
-    with _backend(index_dir) as backend:
+    with _backend(index_dir, backend_location) as backend:
         found = search_sources(backend.sources(), check_length(query))
     if as_json:
         _echo_json([src.to_dict() for src in found])
@@ -298,6 +317,7 @@ EXPORT_FORMATS = ("bibtex", "ris", "csl")
 @main.command()
 @click.argument("fmt", metavar="FORMAT", type=click.Choice(EXPORT_FORMATS))
 @index_option
+@backend_option
 @click.option("--source", "source_key", help="Export one source (its key from `jiansuo sources`).")
 @click.option("--article", "article_id", help="Export the references of one article.")
 @click.option("--cite", "cite_id", help="Export the citation of one article itself (to cite it).")
@@ -305,15 +325,15 @@ EXPORT_FORMATS = ("bibtex", "ris", "csl")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to a file (UTF-8) instead of standard output.")
 @reports_errors
-def export(fmt: str, index_dir: Path | None, source_key: str | None, article_id: str | None,
-           cite_id: str | None, query: str | None, output: Path | None) -> None:
+def export(fmt: str, index_dir: Path | None, backend_location: str | None, source_key: str | None,
+           article_id: str | None, cite_id: str | None, query: str | None, output: Path | None) -> None:
     """Export references as BibTeX, RIS or CSL-JSON (all sources unless narrowed)."""
     from indexer.search.query import check_length
     from indexer.sources import find_source, search_sources
     from indexer.sources.cite import article_citation
     from indexer.sources.export import citations_of, to_bibtex, to_csl_json, to_ris
 
-    with _backend(index_dir) as backend:
+    with _backend(index_dir, backend_location) as backend:
         if cite_id:
             article = backend.article(cite_id)
             if article is None:
@@ -342,19 +362,20 @@ def export(fmt: str, index_dir: Path | None, source_key: str | None, article_id:
 @main.command()
 @click.argument("term", required=False)
 @index_option
+@backend_option
 @click.option("--json", "as_json", is_flag=True, help="Print the glossary as JSON.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print the glossary as CSV.")
 @click.option("--dictionary", is_flag=True, help="With TERM: add CC-CEDICT suggestions.")
 @reports_errors
-def glossary(term: str | None, index_dir: Path | None, as_json: bool, as_csv: bool,
-             dictionary: bool) -> None:
+def glossary(term: str | None, index_dir: Path | None, backend_location: str | None, as_json: bool,
+             as_csv: bool, dictionary: bool) -> None:
     """Show the term pairs mined from the articles and the variant table.
 
     With TERM, show what a search for it expands to, and why.
     """
     from indexer.search.query import check_length
 
-    with _backend(index_dir) as backend:
+    with _backend(index_dir, backend_location) as backend:
         g = backend.glossary()
     if term:
         check_length(term)
@@ -385,17 +406,19 @@ def glossary(term: str | None, index_dir: Path | None, as_json: bool, as_csv: bo
 @main.command()
 @click.argument("phrase")
 @index_option
+@backend_option
 @click.option("--width", default=20, show_default=True, help="Characters of context on each side.")
 @click.option("--sort", "order", type=click.Choice(["position", "left", "right"]), default="position",
               show_default=True, help="Order by position, left context (read backwards) or right context.")
 @click.option("--json", "as_json", is_flag=True, help="Print the lines as JSON.")
 @reports_errors
-def concordance(phrase: str, index_dir: Path | None, width: int, order: str, as_json: bool) -> None:
+def concordance(phrase: str, index_dir: Path | None, backend_location: str | None, width: int, order: str,
+                as_json: bool) -> None:
     """Show every occurrence of PHRASE in the index with its left and right context."""
     from indexer.search.concordance import format_line
     from indexer.search.query import check_length
 
-    with _backend(index_dir) as backend:
+    with _backend(index_dir, backend_location) as backend:
         kwic = backend.concordance(check_length(phrase), order, width)
     if as_json:
         _echo_json({"phrase": phrase, "counts": kwic.counts, "lines": kwic.to_dict()["lines"]})

@@ -24,6 +24,13 @@ class Setting:
 SETTINGS = [Setting(*row) for row in (  # name, environment variable, default, help
     ("index", "JIANSUO_INDEX", ".jiansuo/index",
      "Index directory used by every command unless --index is given."),
+    ("backend", "JIANSUO_BACKEND", "",
+     "Index used unless --backend or --index is given: a folder, or an OpenSearch cluster as "
+     "opensearch+http://HOST:9200/PREFIX (empty: the index setting's folder)."),
+    ("opensearch_shards", "JIANSUO_OPENSEARCH_SHARDS", "1",
+     "Primary shards of a new OpenSearch index (about one per 5 million passages)."),
+    ("opensearch_replicas", "JIANSUO_OPENSEARCH_REPLICAS", "1",
+     "Copies of each shard of a new OpenSearch index, on other nodes (0 on a single node)."),
     ("seeds", "JIANSUO_SEEDS", "seeds",
      "Articles indexed by `jiansuo index` and `jiansuo serve` when no path is given."),
     ("userdict", "JIANSUO_USERDICT", "",

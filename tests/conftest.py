@@ -108,3 +108,50 @@ def running_server(index_dir: Path, log: Path, threads: int = 4):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+# ---------------------------------------------------------------- OpenSearch
+
+
+def opensearch_required() -> bool:
+    """Tell whether a missing Java must fail the OpenSearch tests (CI) rather than skip them."""
+    import os
+
+    return bool(os.environ.get("CI") or os.environ.get("JIANSUO_REQUIRE_OPENSEARCH"))
+
+
+@pytest.fixture(scope="session")
+def opensearch_node(tmp_path_factory):
+    """Return a real single-node OpenSearch (Maven Central jars) shared by the session.
+
+    Without Java the tests are skipped with a loud reason on a developer
+    machine, and fail in CI (``CI`` or ``JIANSUO_REQUIRE_OPENSEARCH`` set).
+    """
+    from tests.opensearch_node import OPENSEARCH_VERSION, java, start_node
+
+    if java() is None:
+        reason = f"OpenSearch {OPENSEARCH_VERSION} tests need Java 17: install a JDK (apt-get install openjdk-17-jdk)"
+        if opensearch_required():
+            pytest.fail(reason)
+        pytest.skip(reason)
+    with start_node(tmp_path_factory.mktemp("opensearch-node")) as node:
+        yield node
+
+
+def opensearch_backend(node_urls: list[str], request, shards: int = 1, replicas: int = 0,
+                       prefix: str | None = None):
+    """Return an OpenSearch backend talking to ``node_urls``: empty, with a prefix of its own whose
+    indices are deleted afterwards, or the index ``prefix`` another one made."""
+    import uuid
+
+    from indexer.backends.opensearch import OpenSearchBackend
+
+    hosts = ",".join(u.split("://", 1)[1] for u in node_urls)
+    backend = OpenSearchBackend(f"opensearch+http://{hosts}/{prefix or f't{uuid.uuid4().hex[:12]}'}",
+                                shards=shards, replicas=replicas)
+    request.addfinalizer(backend.close)
+    if prefix is None:
+        from tests.opensearch_node import delete
+
+        request.addfinalizer(lambda: delete(node_urls[0], f"{backend.loc.prefix}-*"))
+    return backend

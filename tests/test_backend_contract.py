@@ -15,26 +15,33 @@ import pytest
 
 from indexer.backends import Backend
 from indexer.index.passages import passages
+from indexer.parse import parse_text
 from indexer.search.highlight import find_phrase
-from tests.conftest import A000, A003, SEED_000, SEED_003, SEEDS
+from tests.conftest import A000, A003, ROOT, SEED_000, SEED_003, SEEDS
 
 T000 = "俄羅斯強勢外交與美俄關係的未來發展"
 T003 = "拜登新政下之俄美關係"
 
 
-def local(tmp_path) -> Backend:
+def local(tmp_path, request) -> Backend:
     from indexer.backends.local import LocalBackend
 
     return LocalBackend(tmp_path / "local-index")
 
 
-BACKENDS = {"local": local}
+def opensearch(tmp_path, request) -> Backend:
+    from tests.conftest import opensearch_backend
+
+    return opensearch_backend([request.getfixturevalue("opensearch_node").url], request)
+
+
+BACKENDS = {"local": local, "opensearch": opensearch}
 
 
 @pytest.fixture(scope="module", params=sorted(BACKENDS))
 def backend(request, tmp_path_factory):
     """Return a backend of each kind holding both seeds (read-only for the tests)."""
-    b = BACKENDS[request.param](tmp_path_factory.mktemp(request.param))
+    b = BACKENDS[request.param](tmp_path_factory.mktemp(request.param), request)
     report = b.index([SEEDS])
     assert report.ok and sorted(report.added) == [A000, A003]
     yield b
@@ -44,7 +51,7 @@ def backend(request, tmp_path_factory):
 @pytest.fixture(params=sorted(BACKENDS))
 def fresh(request, tmp_path):
     """Return an empty backend of each kind, for tests that write."""
-    b = BACKENDS[request.param](tmp_path)
+    b = BACKENDS[request.param](tmp_path, request)
     yield b
     b.close()
 
@@ -223,7 +230,26 @@ def test_glossary(backend):
     assert {"蒲亭", "普京", "Vladimir Putin"} <= set(backend.glossary().expand("普丁"))
 
 
+def test_check_finds_nothing_wrong_with_a_whole_index(backend):
+    assert backend.check() == []
+
+
 # ---------------------------------------------------------------- writing
+
+
+def test_year_ranges_hold_exactly_the_years_inside(fresh, tmp_path):
+    folder = tmp_path / "dated"
+    folder.mkdir()
+    for roc, west in ((84, 1995), (96, 2007), (110, 2021)):
+        (folder / f"y{west}.txt").write_text(
+            f"兩岸關係的發展與展望（{west}）\n（投稿日期：{roc} 年 3 月 1 日；採用日期：{roc} 年 6 月 1 日）\n\n"
+            "壹、前言\n\n本文討論兩岸關係的發展，以及區域安全的變化。\n", "utf-8")
+    assert sorted(fresh.index([folder]).added) == ["y1995", "y2007", "y2021"]
+    for q, years in [("year:1000-2007", {1995, 2007}), ("year:-2000 兩岸", {1995}), ("year:2010-", {2021}),
+                     ("year:2007", {2007}), ("year:1996-2006", set())]:
+        hits = fresh.search(q, limit=100).hits
+        assert {h.year for h in hits} == years, q
+    assert {h.year for h in fresh.search("兩岸", limit=100, filters={"year": "2021"}).hits} == {2021}
 
 
 def test_add_replace_remove(fresh, tmp_path):
@@ -247,6 +273,23 @@ def test_add_replace_remove(fresh, tmp_path):
     (folder / SEED_000.name).unlink()
     assert fresh.index([folder]).removed == [A000]
     assert fresh.article_ids() == []
+
+
+def test_reference_lists_and_pdf_pages_reach_the_hits(fresh, tmp_path):
+    from tests.pdfs import Layout, reportlab_pdf
+
+    folder = tmp_path / "journal"
+    folder.mkdir()
+    shutil.copy(ROOT / "tests" / "fixtures" / "journals" / "rendered" / "simplified_community.endnotes.txt", folder)
+    article = parse_text(SEED_003.read_text("utf-8"), "a003")
+    (folder / "a003.pdf").write_bytes(reportlab_pdf(article, Layout(font="cid", number_at="head")))
+    assert sorted(fresh.index([folder]).added) == ["a003", "simplified_community.endnotes"]
+    hits = fresh.search("Putnam", limit=10, facets=True)
+    assert [(h.article, h.passage, h.kind) for h in hits.hits] == [("simplified_community.endnotes", "r3", "reference")]
+    assert hits.facets["kind"] == {"reference": 1}
+    note = fresh.search('"NSC-1v2.pdf"').hits
+    assert [(h.article, h.passage, h.page_label, h.page) for h in note] == [("a003", "n3", "46", 2)]
+    assert {h.page_label for h in fresh.search("普京", limit=100, filters={"article": "a003"}).hits} > {"46"}
 
 
 # ---------------------------------------------------------------- order and authors

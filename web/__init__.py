@@ -12,7 +12,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Create the app serving ``BACKEND`` (a Backend) or the local index in ``INDEX_DIR``."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
-        INDEX_DIR=str(settings.index_dir()),
+        INDEX_DIR=settings.get("backend") or str(settings.index_dir()),  # a folder or an OpenSearch location
         MAX_QUERY=settings.get_int("max_query"),
         MAX_PAGE_SIZE=settings.get_int("max_page_size"),
         KWIC_MAX_LINES=settings.get_int("kwic_max_lines"),

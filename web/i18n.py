@@ -225,6 +225,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "qerr_timeout": ("搜尋超過 {ms:,} 毫秒，已停止。請改用較少或較罕見的詞，或加引號的片語。",
                      "The search took longer than {ms:,} ms and was stopped. Search for fewer or rarer words, "
                      "or a quoted phrase."),
+    "qerr_too_deep": ("第 {page:,} 頁超出前 {limit:,} 筆結果；請縮小查詢範圍，或選擇較前面的頁。",
+                      "Page {page:,} is beyond the first {limit:,} hits; narrow the query or choose an earlier page."),
+    "qerr_refused": ("搜尋無法執行（{status}）；請改用較少的詞或較短的片語。",
+                     "The search could not be run ({status}); search for fewer words or a shorter phrase."),
     "copy": ("複製", "Copy"),
     "copied": ("已複製", "Copied"),
     "nothing_to_export": ("沒有可匯出的參考文獻：這篇文章沒有引用來源。", "Nothing to export: no cited source here."),

@@ -4,7 +4,9 @@
 articles; search (hits with snippets, exact totals, facets, expansions);
 list every occurrence of a phrase; serve articles, sources, the glossary and
 statistics. :func:`open_backend` picks the implementation from a location:
-a folder is the local index (:mod:`indexer.backends.local`). Every
+a folder is the local index (:mod:`indexer.backends.local`),
+``opensearch+http://HOST:9200/PREFIX`` an index in an OpenSearch cluster
+(:mod:`indexer.backends.opensearch`). Every
 implementation passes the same contract tests (``tests/test_backend_contract.py``).
 """
 
@@ -171,7 +173,16 @@ class Backend(ABC):
 
 
 def open_backend(location: str | Path | None = None) -> Backend:
-    """Open the backend at ``location``: a folder holds a local index (default: the ``index`` setting)."""
+    """Open the backend at ``location`` (default: the ``backend`` setting, else the ``index`` folder).
+
+    ``opensearch+http://HOST:9200/PREFIX`` is an index in an OpenSearch cluster
+    (:mod:`indexer.backends.opensearch`); anything else is a folder holding a local index.
+    """
+    location = location or settings.get("backend") or settings.index_dir()
+    if str(location).startswith("opensearch+"):
+        from indexer.backends.opensearch import OpenSearchBackend
+
+        return OpenSearchBackend(str(location))
     from indexer.backends.local import LocalBackend
 
-    return LocalBackend(Path(location) if location else settings.index_dir())
+    return LocalBackend(Path(location))

@@ -13,8 +13,6 @@ not grow with every run.
 from __future__ import annotations
 
 import errno
-import hashlib
-import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,15 +23,15 @@ from whoosh import writing as whoosh_writing
 from whoosh.index import TOC, LockError, clean_files
 
 from indexer import settings
-from indexer.errors import IndexStateError, IndexWriteError, JiansuoError
+from indexer.errors import IndexStateError, IndexWriteError
 from indexer.index import integrity
+from indexer.index.changes import Changes
 from indexer.index.columns import NO_PID, live_pids
 from indexer.index.documents import article_documents
 from indexer.index.phrases import PhraseIndex
 from indexer.index.store import Store
 from indexer.ingest import discover
-from indexer.ingest.registry import shown
-from indexer.model import BuildReport, FileError
+from indexer.model import BuildReport
 
 MERGE_DEAD = 0.15  # merge every segment once this share of the documents is deleted
 MAX_WHOOSH_SEGMENTS = 10
@@ -95,22 +93,6 @@ def _indexed_articles(ix) -> dict[str, dict]:
         }
 
 
-def _within(path: str, roots: list[Path]) -> bool:
-    p = Path(path)
-    return any(p == r or r in p.parents for r in roots)
-
-
-def _gone(path: str) -> bool:
-    """Tell whether an indexed file was deleted (a file in an unreadable folder is not gone)."""
-    try:
-        os.stat(path)
-    except (FileNotFoundError, NotADirectoryError):
-        return True
-    except OSError:
-        return False
-    return False
-
-
 def phrase_writer(store: Store, ix):
     """Open the phrase index writer and drop the pids no live Whoosh document refers to.
 
@@ -131,13 +113,6 @@ def phrase_writer(store: Store, ix):
     if garbage.size:
         writer.delete(garbage)
     return writer
-
-
-def _load(path: Path):
-    """Read and parse one file (imported late: the CLI starts faster)."""
-    from indexer.parse import parse_file
-
-    return parse_file(path)
 
 
 def _writer(ix, index_dir: Path, wait: float):
@@ -243,56 +218,16 @@ def build_index(
     if store.exists() or store.was_indexed():
         report.warnings.extend(repair_damage(store, files, full=repair, wait=wait))
     with _transaction(store, wait) as (ix, writer, phrases):
-        indexed = _indexed_articles(ix)
-        seen: dict[str, str] = {}
-        for path in files:
-            if progress:
-                progress(path)
-            spath = str(path)
-            try:
-                if any("\udc80" <= c <= "\udcff" for c in spath):  # bytes that are not UTF-8
-                    raise JiansuoError(f"{shown(path)}: the file name is not valid UTF-8; rename the file")
-                sha = hashlib.sha256(path.read_bytes()).hexdigest()
-                aid = path.stem
-                if aid in seen:
-                    raise JiansuoError(
-                        f"{shown(path)}: article id {shown(aid)!r} is already used by {shown(seen[aid])}; "
-                        "rename one file"
-                    )
-                old = indexed.get(aid)
-                if old and old["sha"] == sha and old["path"] == spath:
-                    seen[aid] = spath
-                    report.unchanged.append(aid)
-                    continue
-                if old and old["path"] != spath and not _gone(old["path"]):
-                    raise JiansuoError(
-                        f"{shown(path)}: article id {shown(aid)!r} is already used by {shown(old['path'])}; "
-                        "rename one file"
-                    )
-                article = _load(path)
-                docs = article_documents(article, spath, sha)
-            except JiansuoError as err:
-                report.errors.append(FileError(shown(path), shown(str(err).splitlines()[0])))
-                continue
-            except (OSError, UnicodeError, ValueError) as err:
-                report.errors.append(FileError(shown(path), f"{shown(path)}: {shown(err)}"))
-                continue
-            seen[aid] = spath
-            report.warnings.extend(f"{shown(path)}: {shown(w)}" for w in article.warnings)
-            if old:
+        changes = Changes(_indexed_articles(ix), report)
+        for aid, replaces, docs in changes.files(files, article_documents, progress):
+            if replaces:
                 writer.delete_by_term("article", aid)
-                report.updated.append(aid)
-            else:
-                report.added.append(aid)
             for doc in docs:
                 if "kindnum" in doc:
                     doc["pid"] = phrases.add(doc["text"])
                 writer.add_document(**doc)
-        for aid, info in indexed.items():
-            if aid not in seen and info["path"] and _within(info["path"], roots) \
-                    and not _within(info["path"], unreadable) and _gone(info["path"]):
-                writer.delete_by_term("article", aid)
-                report.removed.append(aid)
+        for aid in changes.vanished(roots, unreadable):
+            writer.delete_by_term("article", aid)
         report.warnings.extend(_commit(store, ix, writer, phrases, report.changed, notify))
     report.seconds = time.perf_counter() - started
     return report

@@ -19,15 +19,40 @@ from indexer.index.schema import KIND_BOOST, PASSAGE_KINDS
 from indexer.model import Article
 
 
+def card_meta(article: Article) -> dict:
+    """Return what an article's card keeps: titles, authors, year, section titles, mined term pairs."""
+    from indexer.crosslang.glossary import mine_article
+
+    return {
+        "title": article.title.zh or article.title.en or article.id,
+        "title_en": article.title.en,
+        "lang": article_language(article),
+        "authors": [n for a in article.authors for n in (a.name.zh, a.name.en) if n],
+        "people": [a.name.zh or a.name.en for a in article.authors if a.name.zh or a.name.en],
+        "year": article_year(article),
+        "date": article.dates.published or article.dates.accepted or article.dates.submitted,
+        "sections": {s.id: s.title for s in article.sections},
+        "pairs": [asdict(p) for p in mine_article(article)],
+    }
+
+
+def article_fields(article: Article) -> dict[str, str]:
+    """Return the values the article-level fields ``title:``, ``author:`` and ``keyword:`` match."""
+    return {
+        "title": "\n".join(t for t in (article.title.zh, article.title.en) if t),
+        "author": "\n".join(n for a in article.authors for n in (a.name.zh, a.name.en) if n),
+        "keyword": "\n".join(article.keywords.zh + article.keywords.en),
+    }
+
+
 def article_documents(article: Article, path: str, sha: str) -> list[dict]:
     """Return the Whoosh documents of one article: its passages, its card, its data.
 
     Passage documents get their ``pid`` (phrase index key) when they are written.
     """
-    from indexer.crosslang.glossary import mine_article
-
     aid = article.id
-    year = article_year(article)
+    meta = card_meta(article)
+    year = meta["year"]
     docs = []
     for p in passages(article):
         doc = dict(
@@ -48,23 +73,10 @@ def article_documents(article: Article, path: str, sha: str) -> list[dict]:
             doc["page"] = p.page
             doc["page_label"] = p.page_label
         docs.append(doc)
-    names = [n for a in article.authors for n in (a.name.zh, a.name.en) if n]
+    fields = article_fields(article)
     card = dict(
         id=aid, article=aid, kind="article", path=path, sha=sha, arthash=article_key(aid),
-        title_c="\n".join(t for t in (article.title.zh, article.title.en) if t),
-        author_c="\n".join(names),
-        keyword_c="\n".join(article.keywords.zh + article.keywords.en),
-        meta={
-            "title": article.title.zh or article.title.en or aid,
-            "title_en": article.title.en,
-            "lang": article_language(article),
-            "authors": names,
-            "people": [a.name.zh or a.name.en for a in article.authors if a.name.zh or a.name.en],
-            "year": year,
-            "date": article.dates.published or article.dates.accepted or article.dates.submitted,
-            "sections": {s.id: s.title for s in article.sections},
-            "pairs": [asdict(p) for p in mine_article(article)],
-        },
+        title_c=fields["title"], author_c=fields["author"], keyword_c=fields["keyword"], meta=meta,
     )
     if year:
         card["year"] = year

@@ -25,7 +25,7 @@ from indexer.analysis import compact
 from indexer.errors import JiansuoError, QueryError
 from indexer.index.reader import Snapshot
 from indexer.search.highlight import Highlighter
-from indexer.search.query import And, Field, Not, Or, Phrase, Required, Word, positive_leaves, year_range
+from indexer.search.query import And, Field, Not, Or, Phrase, Required, Word, positive_leaves, year_bounds
 from indexer.search.rank import EXPANSION_WEIGHT, Clause, Match, Stats
 from indexer.search.terms import Deadline, Token, asks, count_terms, informative, tokens
 
@@ -73,6 +73,10 @@ class Compiler:
             self._stats = Stats(self.snap.passage_count(), lengths, mean, boosts)
         return self._stats
 
+    def new_run(self, expand: bool, deadline: Deadline, spare: int) -> Run:
+        """Start compiling one query (a backend with other leaves returns its own :class:`Run`)."""
+        return Run(self, expand, deadline, spare)
+
     def compile(self, node, expand: bool = True, mode: str = "best", deadline: Deadline | None = None) -> Compiled:
         """Compile a parsed query tree (QueryError if it has too many terms or runs out of time)."""
         if mode not in MODES:
@@ -85,7 +89,7 @@ class Compiler:
                 'Put a long passage in quotes to search for it as one "phrase".',
                 code="too_many_terms", n=n, limit=limit,
             )
-        run = _Run(self, expand, deadline or Deadline(), limit - n)
+        run = self.new_run(expand, deadline or Deadline(), limit - n)
         items = node.items if isinstance(node, And) else [node]
         words = [t.key for item in items if isinstance(item, Word) for t in tokens(item.text)]
         question = mode == "best" and asks(words, " ".join(_label(i) for i in items))
@@ -142,8 +146,14 @@ def _label(node) -> str:
     return "-" + _label(node.item)
 
 
-class _Run:
-    """The state of compiling one query: matches read so far, what to highlight, the budget."""
+class Run:
+    """The state of compiling one query: matches read so far, what to highlight, the budget.
+
+    The leaves (:meth:`substring`, :meth:`word`, :meth:`prefix`, :meth:`kind`,
+    :meth:`field_match`, :meth:`empty`, :meth:`idf`) read this index; another
+    backend subclasses them and keeps everything else: the same words, clauses
+    and strict parts for the same query.
+    """
 
     def __init__(self, compiler: Compiler, expand: bool, deadline: Deadline, spare: int):
         self.c = compiler
@@ -156,6 +166,12 @@ class _Run:
         self.prefixes: set[str] = set()
 
     # ------------------------------------------------------------ leaves
+
+    def empty(self) -> Match:
+        return Match.empty()
+
+    def idf(self, df: int) -> float:
+        return self.c.stats.idf(df)
 
     def substring(self, text: str) -> Match:
         """Passages holding ``text`` exactly (any script, white space ignored): tf = occurrences."""
@@ -197,7 +213,7 @@ class _Run:
             return self.substring(alt)
         toks = [t for t in tokens(alt) if not t.han]
         if not toks:
-            return Match.empty()
+            return self.empty()
         found = self.substring(alt)
         for t in toks:
             self.words.add(t.key)
@@ -207,13 +223,13 @@ class _Run:
     def expansions(self, text: str) -> Match:
         """Return the passages found through ``text``'s other names (down-weighted), noting them."""
         if not self.expand or self.c.glossary is None or self.spare <= 0:
-            return Match.empty()
+            return self.empty()
         try:
             alts = self.c.glossary.expand(text)
         except JiansuoError:
-            return Match.empty()
+            return self.empty()
         own = compact(text)[0]
-        found = Match.empty()
+        found = self.empty()
         for a in alts:
             if not compact(a)[0] or compact(a)[0] == own or self.spare <= 0:
                 continue
@@ -238,18 +254,18 @@ class _Run:
                     continue
                 m = self.strict(n, positive)
                 found = m if found is None else found & m
-            found = Match.empty() if found is None else found
+            found = self.empty() if found is None else found
             for n in node.items:
                 if isinstance(n, Not):
                     found = found - self.strict(n.item, False)
             return found
         if isinstance(node, Or):
-            found = Match.empty()
+            found = self.empty()
             for n in node.items:
                 found = found | self.strict(n, positive)
             return found
         if isinstance(node, Not):  # NOT alone inside OR: nothing positive to add
-            return Match.empty()
+            return self.empty()
         if isinstance(node, Required):
             return self.strict(node.item, positive)
         if isinstance(node, Phrase):
@@ -287,15 +303,19 @@ class _Run:
 
     def field(self, node: Field, positive: bool) -> Match:
         self.deadline.check()
+        if node.name != "year" and node.name not in ARTICLE_FIELDS:
+            if positive:
+                self.out.phrases.append(node.text)
+            if node.name == "abstract":
+                return self.substring(node.text) & self.kind("abstract")
+        return self.field_match(node)
+
+    def field_match(self, node: Field) -> Match:
+        """Passages matching a year, article or passage field (not ``abstract:``), each scored 1."""
         searcher = self.snap.searcher
         if node.name == "year":
-            rng = year_range(node.text)
-            if rng is None:
-                raise QueryError(
-                    f"year:{node.text} is not a year; use year:2007 or a range such as year:2000-2010.",
-                    code="bad_year", value=node.text,
-                )
-            docs = np.fromiter(searcher.docs_for_query(wq.NumericRange("year", rng[0], rng[1])), dtype=np.int64)
+            docs = np.fromiter(searcher.docs_for_query(year_query(searcher.reader(), *year_bounds(node.text))),
+                               dtype=np.int64)
         elif node.name in ARTICLE_FIELDS:
             cards = searcher.docs_for_query(
                 wq.And([wq.Term("kind", "article"), char_phrase(ARTICLE_FIELDS[node.name], node.text)]))
@@ -303,10 +323,6 @@ class _Run:
             keys = arthash[np.fromiter(cards, dtype=np.int64)]
             docs = np.flatnonzero(np.isin(arthash, keys) & self.snap.passage_mask())
         else:
-            if positive:
-                self.out.phrases.append(node.text)
-            if node.name == "abstract":
-                return self.substring(node.text) & self.kind("abstract")
             docs = np.fromiter(searcher.docs_for_query(char_phrase(f"{node.name}_c", node.text)), dtype=np.int64)
         docs = np.sort(docs)
         return Match(docs, np.ones(len(docs)))
@@ -320,11 +336,11 @@ class _Run:
     # ------------------------------------------------------------ best match
 
     def clause(self, label: str, exact: Match, forms: list[str], expanded: Match | None = None) -> None:
-        expanded = Match.empty() if expanded is None else expanded - exact
+        expanded = self.empty() if expanded is None else expanded - exact
         df = len(exact | expanded)
         if not df:
             self.out.unknown.append(label)
-        self.out.clauses.append(Clause(label, exact, expanded, forms, self.c.stats.idf(df)))
+        self.out.clauses.append(Clause(label, exact, expanded, forms, self.idf(df)))
 
     def bag(self, runs: list[list[Token]]) -> None:
         """Turn the words of the unquoted text into clauses, the most informative within the budget.
@@ -365,7 +381,7 @@ class _Run:
         the pairs (由威, 威廉) still find the name, at the weight of an expansion.
         """
         pairs = list(dict.fromkeys(key[i:i + 2] for i in range(len(key) - 1)))
-        found = Match.empty()
+        found = self.empty()
         for p in pairs:
             m = self.substring(p)
             if len(m):
@@ -389,24 +405,52 @@ def char_phrase(fieldname: str, text: str) -> wq.Query:
     return wq.Phrase(fieldname, list(c))
 
 
+def year_query(reader, lo: int | None, hi: int | None) -> wq.Query:
+    """Match the documents whose year is within ``lo``..``hi`` (None: open).
+
+    Whoosh's NumericRange on the unsigned ``year`` field matches years outside
+    wide ranges (1000-2007 found 2021), so the index's own years are listed.
+    """
+    field = reader.schema["year"]
+    years = [y for y in map(field.from_bytes, field.sortable_terms(reader, "year"))
+             if (lo is None or y >= lo) and (hi is None or y <= hi)]
+    if not years:
+        return wq.NullQuery
+    return wq.Or([wq.Term("year", y) for y in years])
+
+
+def check_filters(filters: dict[str, str]) -> list[tuple[str, str | int]]:
+    """Return the passage-level ``filters`` (facet values) as (name, value) pairs, years as numbers.
+
+    ``author`` is left out: it is an article-level filter (see Searcher._universe).
+
+    :raises QueryError: for an unknown filter or a year that is not a number.
+
+    >>> check_filters({"kind": "footnote", "year": "2007", "author": "王"})
+    [('kind', 'footnote'), ('year', 2007)]
+    """
+    out: list[tuple[str, str | int]] = []
+    for name, value in filters.items():
+        if name not in FILTERS:
+            raise QueryError(f"Unknown filter {name!r}; use one of: {', '.join(FILTERS)}.",
+                             code="bad_filter", name=name)
+        if name == "author":
+            continue
+        if name == "year":
+            if not str(value).isdigit():
+                raise QueryError(f"year={value} is not a year; use e.g. year=2007.", code="bad_year", value=value)
+            out.append((name, int(value)))
+        else:
+            out.append((name, str(value)))
+    return out
+
+
 def restriction(filters: dict[str, str]) -> wq.Query:
     """Return the query a hit must also match to pass ``filters`` (facet values).
 
     :raises QueryError: for an unknown filter or a year that is not a number.
     """
-    parts = []
-    for name, value in filters.items():
-        if name == "author":
-            continue  # an article-level filter: see Searcher._universe
-        if name not in FILTERS:
-            raise QueryError(f"Unknown filter {name!r}; use one of: {', '.join(FILTERS)}.",
-                             code="bad_filter", name=name)
-        if name == "year":
-            if not str(value).isdigit():
-                raise QueryError(f"year={value} is not a year; use e.g. year=2007.", code="bad_year", value=value)
-            parts.append(wq.NumericRange("year", int(value), int(value)))
-        else:
-            parts.append(wq.Term(name, str(value)))
+    parts = [wq.Term(name, value) for name, value in check_filters(filters)]
     return wq.And(parts) if parts else wq.Every()
 
 

@@ -339,3 +339,19 @@ def year_range(text: str) -> tuple[int | None, int | None] | None:
         hi = int(m.group(2)) if m.group(2) else None
         return lo, hi
     return None
+
+
+def year_bounds(text: str) -> tuple[int | None, int | None]:
+    """Return the (start, end) years of a ``year:`` value, either open.
+
+    :raises QueryError: the value is not a year or a range of years.
+
+    >>> year_bounds("-2010")
+    (None, 2010)
+    """
+    rng = year_range(text)
+    if rng is None:
+        raise QueryError(f"year:{text} is not a year; use year:2007 or a range such as year:2000-2010.",
+                         code="bad_year", value=text)
+    return rng
+

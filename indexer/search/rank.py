@@ -231,9 +231,7 @@ def rescore(ranked: Ranked, best: np.ndarray, clauses: list[Clause], runs: list[
     """
     if len(clauses) < 2 or not len(best):
         return best
-    pairs = [(run[i], run[i + 1], True) for run in runs for i in range(len(run) - 1)]
-    flat = [k for run in runs for k in run]
-    pairs += [(a, b, False) for a, b in zip(flat, flat[1:]) if (a, b, True) not in pairs]
+    pairs = neighbours(runs)
     bonus = np.zeros(len(best))
     for row, i in enumerate(best.tolist()):
         bits = int(ranked.exact_bits[i])
@@ -256,6 +254,19 @@ def rescore(ranked: Ranked, best: np.ndarray, clauses: list[Clause], runs: list[
     ranked.scores[best] += bonus
     key = ranked.tiers[best] * (float(ranked.scores.max(initial=0.0)) + 1.0) + ranked.scores[best]
     return best[np.lexsort((ranked.docs[best], -key))]
+
+
+def neighbours(runs: list[list[int]]) -> list[tuple[int, int, bool]]:
+    """Return the clause pairs that earn bonuses: ``(a, b, True)`` when they stand side by side in a run
+    (phrase and proximity), ``(a, b, False)`` for neighbours across runs (proximity only).
+
+    >>> neighbours([[0, 1], [2]])
+    [(0, 1, True), (1, 2, False)]
+    """
+    pairs = [(run[i], run[i + 1], True) for run in runs for i in range(len(run) - 1)]
+    flat = [k for run in runs for k in run]
+    pairs += [(a, b, False) for a, b in zip(flat, flat[1:]) if (a, b, True) not in pairs]
+    return pairs
 
 
 _SPACE = re.compile(r"\s+")

@@ -98,26 +98,43 @@ class Suggester:
         found |= {d for d in _deletes(key) if reader.doc_frequency("body", d)}
         return {w for w in found if len(w) > 1}
 
-    def nearest(self, word: str) -> list[str]:
-        """Return the indexed words one edit from ``word`` (two for English words of 7+ letters), most frequent first."""
+    @staticmethod
+    def probe(word: str) -> tuple[str, bool, int, str] | None:
+        """Return how ``word`` is compared: (folded key, Han?, most edits, English ending); None if it is not a word.
+
+        >>> Suggester.probe("Propotionality"), Suggester.probe("普金"), Suggester.probe("1991")
+        (('propotion', False, 2, 'ality'), ('普金', True, 1, ''), None)
+        """
         typed = fold(word).strip()
         han = bool(_HAN.search(typed))
         if not typed or (not han and not _LATIN_WORD.fullmatch(typed)):
-            return []
+            return None
         key = typed if han else stem_word(typed)
         ending = typed[len(key):] if not han and typed.startswith(key) else ""
+        return key, han, 2 if not han and len(key) >= 7 else 1, ending
+
+    def candidates(self, key: str, han: bool, limit: int) -> set[str]:
+        """Return indexed words that may be within ``limit`` edits of ``key`` (checked by the caller)."""
         latin, tails = self._vocabulary()
-        limit = 2 if not han and len(key) >= 7 else 1
         if han:
-            found = self._han_neighbours(key, tails)
-        else:
-            probes = _deletes(key) | {key}
-            if limit == 2:
-                probes |= {d2 for d in _deletes(key) for d2 in _deletes(d)}
-            found = {w for p in probes for w in latin.get(p, ())}
-        found = [w for w in found if w != key and levenshtein(w, key) <= limit]
-        reader = self.snap.searcher.reader()
-        found.sort(key=lambda w: (levenshtein(w, key), -reader.doc_frequency("body", w), w))
+            return self._han_neighbours(key, tails)
+        probes = _deletes(key) | {key}
+        if limit == 2:
+            probes |= {d2 for d in _deletes(key) for d2 in _deletes(d)}
+        return {w for p in probes for w in latin.get(p, ())}
+
+    def frequency(self, word: str) -> int:
+        """Return how many passages hold the indexed word ``word``."""
+        return self.snap.searcher.reader().doc_frequency("body", word)
+
+    def nearest(self, word: str) -> list[str]:
+        """Return the indexed words one edit from ``word`` (two for English words of 7+ letters), most frequent first."""
+        probe = self.probe(word)
+        if probe is None:
+            return []
+        key, han, limit, ending = probe
+        found = [w for w in self.candidates(key, han, limit) if w != key and levenshtein(w, key) <= limit]
+        found.sort(key=lambda w: (levenshtein(w, key), -self.frequency(w), w))
         return [_in_case_of(word, w + ending) for w in found[:MAX_SUGGESTIONS]]
 
     def suggest(self, query: str, compiled, deadline=None) -> list[str]:
