@@ -67,6 +67,19 @@ def client(app):
     return app.test_client()
 
 
+def all_hits(backend, q, **kw) -> dict:
+    """Return every hit of ``q`` as {(article, passage): hit}, paging through all results (total checked)."""
+    out, page = {}, 1
+    while True:
+        r = backend.search(q, limit=100, page=page, **kw)
+        assert r.error is None, r.error
+        out.update({(h.article, h.passage): h for h in r.hits})
+        if page * 100 >= r.total:
+            assert len(out) == r.total
+            return out
+        page += 1
+
+
 def free_port() -> int:
     """Return a TCP port on 127.0.0.1 that is free right now."""
     with socket.socket() as s:

@@ -17,7 +17,7 @@ from indexer.backends import Backend
 from indexer.index.passages import passages
 from indexer.parse import parse_text
 from indexer.search.highlight import find_phrase
-from tests.conftest import A000, A003, ROOT, SEED_000, SEED_003, SEEDS
+from tests.conftest import A000, A003, all_hits, ROOT, SEED_000, SEED_003, SEEDS
 
 T000 = "俄羅斯強勢外交與美俄關係的未來發展"
 T003 = "拜登新政下之俄美關係"
@@ -62,16 +62,6 @@ def corpus(backend):
     return {(p.article, p.id): p.text for a in backend.articles() for p in passages(a)}
 
 
-def all_hits(backend, q, **kw):
-    out, page = {}, 1
-    while True:
-        r = backend.search(q, limit=100, page=page, **kw)
-        assert r.error is None, r.error
-        out.update({(h.article, h.passage): h for h in r.hits})
-        if page * 100 >= r.total:
-            assert len(out) == r.total
-            return out
-        page += 1
 
 
 # ---------------------------------------------------------------- articles

@@ -8,20 +8,9 @@ import pytest
 
 from indexer.search.highlight import find_phrase
 from indexer.index.passages import passages
-from tests.conftest import A000, A003
+from tests.conftest import A000, A003, all_hits
 
 
-def all_hits(searcher, q, **kw):
-    """Return every hit of ``q`` as {(article, passage): hit}, paging through all results."""
-    out, page = {}, 1
-    while True:
-        r = searcher.search(q, limit=100, page=page, **kw)
-        assert r.error is None, r.error
-        out.update({(h.article, h.passage): h for h in r.hits})
-        if page * 100 >= r.total:
-            assert len(out) == r.total
-            return out
-        page += 1
 
 
 @pytest.fixture(scope="module")
